@@ -1,0 +1,1 @@
+"""gdviz: watch gradient descent and backpropagation."""

@@ -1,0 +1,1 @@
+"""The numerical engine: NumPy and the standard library only, never the web layer."""
