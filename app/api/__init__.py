@@ -1,0 +1,1 @@
+"""The web edge: schemas, routes and streaming around the engine."""

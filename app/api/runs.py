@@ -1,0 +1,145 @@
+"""Turn a RunRequest into an engine run, and engine output into JSON-ready replies."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.api.schemas import GaussianInit, GridInit, RunRequest, UniformInit
+from app.config import Settings
+from app.engine import optimizers, starts
+from app.engine.objectives.surfaces import SurfaceObjective, get_surface
+from app.engine.outcomes import Context, Landmark, describe
+from app.engine.runner import STATUSES, Descent, Frame, RunConfig
+from app.engine.types import Array
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A run ready to iterate, with what its explanations need."""
+
+    descent: Descent
+    starts: Array
+    context: Context
+
+
+def prepare(req: RunRequest, settings: Settings) -> PreparedRun:
+    """Build the run, or raise ValueError with a message a student can act on."""
+    surface = get_surface(req.objective.surface)
+    objective = SurfaceObjective(surface)
+    (x0, x1), (y0, y1) = surface.domain
+    w0 = _starts(req, [x0, y0], [x1, y1])
+    if w0.shape[1] != objective.dim:
+        raise ValueError(f"each start must have {objective.dim} coordinates, e.g. [x, y]")
+    _check_budget(w0.shape[0], req, settings)
+    rule = optimizers.get_rule(req.optimizer.name)
+    hp = rule.hyper(**req.optimizer.model_dump(exclude={"name"}))
+    optimizers.validate(hp)
+    span = max(x1 - x0, y1 - y0)
+    bound = req.bound if req.bound is not None else 1e3 * max(abs(x0), abs(x1), abs(y0), abs(y1))
+    config = RunConfig(req.steps, req.every, req.tol, bound, req.include_grad)
+    landmarks = [Landmark(m.point, m.value, m.kind) for m in surface.minima]
+    context = Context(objective, rule.name, hp.lr, req.tol, bound, landmarks, 1e-3 * span)
+    return PreparedRun(Descent(objective, rule, hp, w0, config), w0, context)
+
+
+def _starts(req: RunRequest, low: list[float], high: list[float]) -> Array:
+    """The start batch the request asks for; defaults come from the plotting domain."""
+    init = req.init
+    if init is None:
+        assert req.starts is not None  # guaranteed by RunRequest's validator
+        return starts.as_batch(req.starts)
+    if isinstance(init, GaussianInit):
+        mean = init.mean if init.mean is not None else [(a + b) / 2 for a, b in zip(low, high)]
+        return starts.gaussian(mean, init.std, init.count, init.seed)
+    lo = init.low if init.low is not None else low
+    hi = init.high if init.high is not None else high
+    if isinstance(init, UniformInit):
+        return starts.uniform(lo, hi, init.count, init.seed)
+    assert isinstance(init, GridInit)
+    return starts.grid(lo, hi, init.shape)
+
+
+def _check_budget(k: int, req: RunRequest, settings: Settings) -> None:
+    """Refuse runs whose work or output would be unbounded in practice."""
+    if k > settings.max_starts:
+        raise ValueError(f"{k:,} starts is more than the limit of {settings.max_starts:,}")
+    work = k * req.steps
+    if work > settings.max_point_steps:
+        raise ValueError(
+            f"starts × steps = {work:,} is more than the limit of {settings.max_point_steps:,}: "
+            "use fewer starts or fewer steps"
+        )
+    recorded = k * (req.steps // req.every + 2)
+    if recorded > settings.max_recorded_points:
+        raise ValueError(
+            f"this run would record up to {recorded:,} points (starts × (steps/every + 2)), "
+            f"more than the limit of {settings.max_recorded_points:,}: raise 'every' to record "
+            "less often, or use fewer starts"
+        )
+
+
+def frame_payload(frame: Frame) -> dict[str, Any]:
+    """One stream frame as plain lists."""
+    out: dict[str, Any] = {
+        "step": frame.step,
+        "index": frame.index.tolist(),
+        "points": frame.points.tolist(),
+        "loss": frame.loss.tolist(),
+    }
+    if frame.grad is not None:
+        out["grad"] = frame.grad.tolist()
+    return out
+
+
+def summary_payload(run: PreparedRun) -> list[dict[str, Any]]:
+    """How each trajectory ended, with its explanation."""
+    summary = run.descent.summary()
+    return [
+        {
+            "status": STATUSES[int(summary.status[i])],
+            "steps_taken": int(summary.steps_taken[i]),
+            "point": summary.point[i].tolist(),
+            "loss": float(summary.loss[i]),
+            "grad_norm": float(summary.grad_norm[i]),
+            "message": describe(
+                STATUSES[int(summary.status[i])],
+                int(summary.steps_taken[i]),
+                run.starts[i],
+                summary.point[i],
+                float(summary.grad_norm[i]),
+                run.context,
+            ),
+        }
+        for i in range(summary.status.size)
+    ]
+
+
+def run_to_end(run: PreparedRun) -> dict[str, Any]:
+    """Iterate the whole run and group the recorded frames by trajectory."""
+    frames = list(run.descent.frames())
+    index = np.concatenate([f.index for f in frames])
+    order = np.argsort(index, kind="stable")
+    cuts = np.cumsum(np.bincount(index, minlength=run.starts.shape[0]))[:-1]
+    steps = np.concatenate([np.full(f.index.size, f.step) for f in frames])[order]
+    points = np.concatenate([f.points for f in frames])[order]
+    loss = np.concatenate([f.loss for f in frames])[order]
+    grads = [f.grad for f in frames if f.grad is not None]
+    grad = np.concatenate(grads)[order] if grads else None
+    ends = summary_payload(run)
+    trajectories = []
+    for i, (s, p, lo) in enumerate(
+        zip(np.split(steps, cuts), np.split(points, cuts), np.split(loss, cuts), strict=True)
+    ):
+        end = ends[i]
+        item: dict[str, Any] = {"steps": s.tolist(), "points": p.tolist(), "loss": lo.tolist()}
+        if grad is not None:
+            item["grad"] = np.split(grad, cuts)[i].tolist()
+        item.update(
+            status=end["status"],
+            steps_taken=end["steps_taken"],
+            grad_norm=end["grad_norm"],
+            message=end["message"],
+        )
+        trajectories.append(item)
+    return {"trajectories": trajectories}

@@ -1,0 +1,79 @@
+"""Server-Sent Events for a run: frames as they are computed, resumable by Last-Event-ID.
+
+The engine runs in worker threads, a batch of frames at a time (at most `batch_seconds` of
+work), and the generator awaits between batches, so the event loop stays free for other
+clients and for disconnect detection. A run is a pure function of its request, so a resumed
+stream recomputes from step 0 and sends only the frames after the client's last event id.
+"""
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import anyio
+import orjson
+
+from app.api.runs import PreparedRun, frame_payload, summary_payload
+from app.engine.runner import Frame
+
+
+@dataclass
+class StreamStats:
+    """Process-wide gauges for health checks: how many streams are computing right now."""
+
+    active: int = 0
+    frames_sent: int = 0
+
+
+def event(name: str, data: bytes, event_id: int | None = None) -> bytes:
+    """One SSE event; `data` is a single line of JSON."""
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {name}\ndata: ".encode() + data + b"\n\n"
+
+
+def parse_last_event_id(value: str | None) -> int:
+    """The last step the client already has, or -1; raise ValueError on a malformed id."""
+    if value is None or value.strip() == "":
+        return -1
+    if not value.strip().lstrip("-").isdigit():
+        raise ValueError(f"Last-Event-ID must be a step number, got {value!r}")
+    return int(value)
+
+
+def next_batch(frames: Iterator[Frame], after: int, seconds: float) -> list[tuple[int, bytes]]:
+    """Pull and serialise frames for up to `seconds`; skip those at or before step `after`."""
+    out: list[tuple[int, bytes]] = []
+    deadline = time.perf_counter() + seconds
+    for frame in frames:
+        if frame.step > after:
+            out.append((frame.step, orjson.dumps(frame_payload(frame))))
+        if out and time.perf_counter() >= deadline:
+            break
+    return out
+
+
+async def sse_events(
+    run: PreparedRun,
+    after: int,
+    limiter: anyio.CapacityLimiter,
+    stats: StreamStats,
+    batch_seconds: float,
+) -> AsyncIterator[bytes]:
+    """The event stream of one run: `frame` events, then one `summary` event."""
+    frames = run.descent.frames()
+    stats.active += 1
+    try:
+        yield b": gdviz run stream\n\n"
+        while True:
+            batch = await anyio.to_thread.run_sync(
+                next_batch, frames, after, batch_seconds, limiter=limiter
+            )
+            if not batch:
+                break
+            for step, data in batch:
+                stats.frames_sent += 1
+                yield event("frame", data, step)
+        summary = await anyio.to_thread.run_sync(summary_payload, run, limiter=limiter)
+        yield event("summary", orjson.dumps({"trajectories": summary}))
+    finally:
+        stats.active -= 1

@@ -1,0 +1,58 @@
+"""create_app(): wiring only."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from app import errors
+from app.api.middleware import BodyLimit, SecurityHeaders
+from app.api.routes import catalogue, health, pages, runs, vendor
+from app.api.streaming import StreamStats
+from app.config import SETTINGS, Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+DESCRIPTION = """Gradient descent on classic 2-D surfaces, with the optimizers of `torch.optim`.
+
+`POST /api/v1/runs` returns whole trajectories; `POST /api/v1/runs/stream` sends the same run
+as Server-Sent Events and resumes from `Last-Event-ID`. Every run is a pure function of its
+request: the same request gives the same numbers on any server.
+"""
+
+
+def create_app(settings: Settings = SETTINGS) -> FastAPI:
+    """The gdviz application."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine_limiter = anyio.CapacityLimiter(settings.engine_threads)
+        yield
+
+    app = FastAPI(
+        title="gdviz",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.stream_stats = StreamStats()
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    for module in (pages, catalogue, runs, health, vendor):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+app = create_app()
