@@ -66,12 +66,12 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLargeError
             return message
 
         try:
             await self.app(scope, counted_receive, send)
-        except BodyTooLarge:
+        except BodyTooLargeError:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
@@ -90,5 +90,5 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(Exception):
+class BodyTooLargeError(Exception):
     """Raised inside `BodyLimit` when a streamed body passes the cap."""

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from app.api.schemas import GaussianInit, GridInit, RunRequest, UniformInit
+from app.api.schemas import GaussianInit, GridInit, InitSpec, RunRequest, UniformInit
 from app.config import Settings
 from app.engine import optimizers, starts
 from app.engine.objectives.surfaces import SurfaceObjective, get_surface
@@ -28,7 +28,7 @@ def prepare(req: RunRequest, settings: Settings) -> PreparedRun:
     surface = get_surface(req.objective.surface)
     objective = SurfaceObjective(surface)
     (x0, x1), (y0, y1) = surface.domain
-    w0 = _starts(req, [x0, y0], [x1, y1])
+    w0 = make_starts(req.starts, req.init, [x0, y0], [x1, y1])
     if w0.shape[1] != objective.dim:
         raise ValueError(f"each start must have {objective.dim} coordinates, e.g. [x, y]")
     _check_budget(w0.shape[0], req, settings)
@@ -43,14 +43,17 @@ def prepare(req: RunRequest, settings: Settings) -> PreparedRun:
     return PreparedRun(Descent(objective, rule, hp, w0, config), w0, context)
 
 
-def _starts(req: RunRequest, low: list[float], high: list[float]) -> Array:
-    """The start batch the request asks for; defaults come from the plotting domain."""
-    init = req.init
+def make_starts(
+    points: list[list[float]] | None, init: InitSpec | None, low: list[float], high: list[float]
+) -> Array:
+    """The start batch asked for: explicit points or generated ones (defaults: the domain)."""
     if init is None:
-        assert req.starts is not None  # guaranteed by RunRequest's validator
-        return starts.as_batch(req.starts)
+        if points is None:
+            raise ValueError("give exactly one of 'starts' (a list of points) or 'init'")
+        return starts.as_batch(points)
     if isinstance(init, GaussianInit):
-        mean = init.mean if init.mean is not None else [(a + b) / 2 for a, b in zip(low, high)]
+        centre = [(a + b) / 2 for a, b in zip(low, high, strict=True)]
+        mean = init.mean if init.mean is not None else centre
         return starts.gaussian(mean, init.std, init.count, init.seed)
     lo = init.low if init.low is not None else low
     hi = init.high if init.high is not None else high

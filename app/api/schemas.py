@@ -155,6 +155,19 @@ class RunRequest(Model):
         return self
 
 
+class StartsRequest(Model):
+    """Generate starts for an objective without running anything."""
+
+    objective: SurfaceSpec
+    init: InitSpec
+
+
+class StartsResult(Model):
+    """The generated starts, [[x, y], ...]."""
+
+    starts: list[list[float]]
+
+
 class TrajectoryResult(Model):
     """One trajectory: recorded points (points[0] is the start) and how it ended."""
 

@@ -27,8 +27,7 @@ def eigenvalues(objective: Objective, point: Array) -> Array:
     hess = hessian(objective, point)
     if not np.all(np.isfinite(hess)):
         return np.empty(0)
-    values: Array = np.linalg.eigvalsh(hess)
-    return values
+    return np.linalg.eigvalsh(hess).astype(np.float64)
 
 
 def stationary_kind(objective: Objective, point: Array, rtol: float = 1e-6) -> str:

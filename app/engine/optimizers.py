@@ -95,55 +95,55 @@ StepFn = Callable[[Array, Array, State, Hyper, int], tuple[Array, State]]
 
 # The update equations, in torch's notation; each also appears verbatim in its step's docstring.
 SGD_EQUATIONS = """\
-g <- grad f(θ)
-if λ != 0:  g <- g + λ·θ
-if μ != 0:
-    b <- g                      at t = 1 (no dampening on the first step)
-    b <- μ·b + (1 - τ)·g        at t > 1
-    g <- g + μ·b  if nesterov, else  g <- b
-θ <- θ - γ·g"""
+g ← grad f(θ)
+if λ ≠ 0:  g ← g + λ·θ
+if μ ≠ 0:
+    b ← g                      at t = 1 (no dampening on the first step)
+    b ← μ·b + (1 - τ)·g        at t > 1
+    g ← g + μ·b  if nesterov, else  g ← b
+θ ← θ - γ·g"""
 
 ADAGRAD_EQUATIONS = """\
-clr <- γ / (1 + (t - 1)·lr_decay)
-g <- grad f(θ)
-if λ != 0:  g <- g + λ·θ
-s <- s + g²                     s starts at initial_accumulator_value
-θ <- θ - clr·g / (√s + ε)"""
+clr ← γ / (1 + (t - 1)·lr_decay)
+g ← grad f(θ)
+if λ ≠ 0:  g ← g + λ·θ
+s ← s + g²                     s starts at initial_accumulator_value
+θ ← θ - clr·g / (√s + ε)"""
 
 RMSPROP_EQUATIONS = """\
-g <- grad f(θ)
-if λ != 0:  g <- g + λ·θ
-v <- α·v + (1 - α)·g²
+g ← grad f(θ)
+if λ ≠ 0:  g ← g + λ·θ
+v ← α·v + (1 - α)·g²
 if centered:
-    g_avg <- α·g_avg + (1 - α)·g
-    d <- √(v - g_avg²) + ε
+    g_avg ← α·g_avg + (1 - α)·g
+    d ← √(v - g_avg²) + ε
 else:
-    d <- √v + ε
+    d ← √v + ε
 if μ > 0:
-    b <- μ·b + g / d
-    θ <- θ - γ·b
+    b ← μ·b + g / d
+    θ ← θ - γ·b
 else:
-    θ <- θ - γ·g / d"""
+    θ ← θ - γ·g / d"""
 
 ADAM_EQUATIONS = """\
-g <- grad f(θ)
-if λ != 0:  g <- g + λ·θ
-m <- β1·m + (1 - β1)·g
-v <- β2·v + (1 - β2)·g²
-if amsgrad:  v_max <- max(v_max, v), and v_max replaces v below
-m_hat <- m / (1 - β1^t)
-v_hat <- v / (1 - β2^t)
-θ <- θ - γ·m_hat / (√v_hat + ε)"""
+g ← grad f(θ)
+if λ ≠ 0:  g ← g + λ·θ
+m ← β1·m + (1 - β1)·g
+v ← β2·v + (1 - β2)·g²
+if amsgrad:  v_max ← max(v_max, v), and v_max replaces v below
+m_hat ← m / (1 - β1^t)
+v_hat ← v / (1 - β2^t)
+θ ← θ - γ·m_hat / (√v_hat + ε)"""
 
 ADAMW_EQUATIONS = """\
-g <- grad f(θ)                  at θ before the decay
-θ <- θ·(1 - γ·λ)                decoupled weight decay, never added to g
-m <- β1·m + (1 - β1)·g
-v <- β2·v + (1 - β2)·g²
-if amsgrad:  v_max <- max(v_max, v), and v_max replaces v below
-m_hat <- m / (1 - β1^t)
-v_hat <- v / (1 - β2^t)
-θ <- θ - γ·m_hat / (√v_hat + ε)"""
+g ← grad f(θ)                  at θ before the decay
+θ ← θ·(1 - γ·λ)                decoupled weight decay, never added to g
+m ← β1·m + (1 - β1)·g
+v ← β2·v + (1 - β2)·g²
+if amsgrad:  v_max ← max(v_max, v), and v_max replaces v below
+m_hat ← m / (1 - β1^t)
+v_hat ← v / (1 - β2^t)
+θ ← θ - γ·m_hat / (√v_hat + ε)"""
 
 
 def _zeros(w: Array) -> Array:
@@ -187,13 +187,13 @@ def sgd_step(w: Array, dw: Array, state: State, hp: SGD, t: int) -> tuple[Array,
     """One torch.optim.SGD step for every row (γ = lr, λ = weight_decay, μ = momentum,
     τ = dampening, b = momentum_buffer, t = 1-based step number):
 
-    g <- grad f(θ)
-    if λ != 0:  g <- g + λ·θ
-    if μ != 0:
-        b <- g                      at t = 1 (no dampening on the first step)
-        b <- μ·b + (1 - τ)·g        at t > 1
-        g <- g + μ·b  if nesterov, else  g <- b
-    θ <- θ - γ·g
+    g ← grad f(θ)
+    if λ ≠ 0:  g ← g + λ·θ
+    if μ ≠ 0:
+        b ← g                      at t = 1 (no dampening on the first step)
+        b ← μ·b + (1 - τ)·g        at t > 1
+        g ← g + μ·b  if nesterov, else  g ← b
+    θ ← θ - γ·g
     """
     g = _decayed_grad(dw, w, hp.weight_decay)
     new_state: State = {}
@@ -223,11 +223,11 @@ def adagrad_step(w: Array, dw: Array, state: State, hp: Adagrad, t: int) -> tupl
     """One torch.optim.Adagrad step for every row (γ = lr, λ = weight_decay, ε = eps,
     s = sum, t = 1-based step number):
 
-    clr <- γ / (1 + (t - 1)·lr_decay)
-    g <- grad f(θ)
-    if λ != 0:  g <- g + λ·θ
-    s <- s + g²                     s starts at initial_accumulator_value
-    θ <- θ - clr·g / (√s + ε)
+    clr ← γ / (1 + (t - 1)·lr_decay)
+    g ← grad f(θ)
+    if λ ≠ 0:  g ← g + λ·θ
+    s ← s + g²                     s starts at initial_accumulator_value
+    θ ← θ - clr·g / (√s + ε)
     """
     clr = hp.lr / (1.0 + (t - 1) * hp.lr_decay)
     g = _decayed_grad(dw, w, hp.weight_decay)
@@ -253,19 +253,19 @@ def rmsprop_step(w: Array, dw: Array, state: State, hp: RMSprop, t: int) -> tupl
     """One torch.optim.RMSprop step for every row (γ = lr, α = alpha, λ = weight_decay,
     μ = momentum, ε = eps, v = square_avg, b = momentum_buffer; eps is added after the root):
 
-    g <- grad f(θ)
-    if λ != 0:  g <- g + λ·θ
-    v <- α·v + (1 - α)·g²
+    g ← grad f(θ)
+    if λ ≠ 0:  g ← g + λ·θ
+    v ← α·v + (1 - α)·g²
     if centered:
-        g_avg <- α·g_avg + (1 - α)·g
-        d <- √(v - g_avg²) + ε
+        g_avg ← α·g_avg + (1 - α)·g
+        d ← √(v - g_avg²) + ε
     else:
-        d <- √v + ε
+        d ← √v + ε
     if μ > 0:
-        b <- μ·b + g / d
-        θ <- θ - γ·b
+        b ← μ·b + g / d
+        θ ← θ - γ·b
     else:
-        θ <- θ - γ·g / d
+        θ ← θ - γ·g / d
     """
     g = _decayed_grad(dw, w, hp.weight_decay)
     sq = np.multiply(state["square_avg"], hp.alpha)
@@ -298,50 +298,58 @@ def adam_init(w: Array, hp: Adam | AdamW) -> State:
 
 
 def _adam_update(
-    base: Array, g: Array, state: State, hp: Adam | AdamW, t: int
+    w: Array, g: Array, state: State, hp: Adam | AdamW, t: int, decay: float = 1.0
 ) -> tuple[Array, State]:
-    """The moment updates and `base - lr·m_hat / (√v_hat + eps)`, in as few array ops as we can.
+    """The moment updates and `decay·w - lr·m_hat / (√v_hat + eps)`: 12 array ops (13 with a
+    decay), 3 allocations.
 
-    torch computes denom = √v / √bc2 + eps and base - (lr / bc1)·m / denom. With s = lr / bc1,
-    m / (denom / s) is the same number, and denom / s = √(v / (bc2·s²)) + eps / s needs only
-    one array multiply, one root and one add (scalars folded), up to rounding.
+    torch computes denom = √v / √bc2 + eps and decay·w - (lr / bc1)·m / denom. With s =
+    lr / (bc1·decay), that is decay·(w - m / (denom / s)), and denom / s = √(v / (bc2·s²)) + eps / s
+    needs only one array multiply, one root and one add (scalars folded); equal up to rounding.
+    The one scratch array `d` ends up holding the new parameters.
     """
     beta1, beta2 = hp.betas
-    m = _lerp(state["exp_avg"], g, 1.0 - beta1)  # torch: exp_avg.lerp_(grad, 1 - beta1)
-    v = np.multiply(g, g)
-    v *= 1.0 - beta2
-    v += np.multiply(state["exp_avg_sq"], beta2)
+    m = np.multiply(state["exp_avg"], beta1)
+    d = np.multiply(g, 1.0 - beta1)
+    m += d
+    v = np.multiply(state["exp_avg_sq"], beta2)
+    np.multiply(g, g, out=d)
+    d *= 1.0 - beta2
+    v += d
     new_state = {"exp_avg": m, "exp_avg_sq": v}
     if hp.amsgrad:
         v = new_state["max_exp_avg_sq"] = np.maximum(state["max_exp_avg_sq"], v)
     bc1, bc2 = 1.0 - beta1**t, 1.0 - beta2**t
-    s = hp.lr / bc1
+    s = hp.lr / bc1 / decay if decay > 0 else 0.0
     scale = bc2 * s * s
     if 1e-300 < scale < 1e300:
-        d = np.multiply(v, 1.0 / scale)
-        np.sqrt(d, out=d)
+        np.sqrt(np.multiply(v, 1.0 / scale, out=d), out=d)
         if hp.eps != 0:
             d += hp.eps / s
-        return np.subtract(base, np.divide(m, d, out=d), out=d), new_state
+        np.subtract(w, np.divide(m, d, out=d), out=d)
+        if decay != 1.0:
+            d *= decay
+        return d, new_state
     # lr = 0 or extreme scalars: torch's literal order, so nothing under- or overflows early.
-    d = np.sqrt(v)
+    np.sqrt(v, out=d)
     d /= math.sqrt(bc2)
     d += hp.eps
-    return _descend(base, np.divide(m, d, out=d), s), new_state
+    base = w if decay == 1.0 else np.multiply(w, decay)
+    return _descend(base, np.divide(m, d, out=d), hp.lr / bc1), new_state
 
 
 def adam_step(w: Array, dw: Array, state: State, hp: Adam, t: int) -> tuple[Array, State]:
     """One torch.optim.Adam step for every row (γ = lr, β1, β2 = betas, λ = weight_decay,
     ε = eps, m = exp_avg, v = exp_avg_sq, v_max = max_exp_avg_sq, t = 1-based step number):
 
-    g <- grad f(θ)
-    if λ != 0:  g <- g + λ·θ
-    m <- β1·m + (1 - β1)·g
-    v <- β2·v + (1 - β2)·g²
-    if amsgrad:  v_max <- max(v_max, v), and v_max replaces v below
-    m_hat <- m / (1 - β1^t)
-    v_hat <- v / (1 - β2^t)
-    θ <- θ - γ·m_hat / (√v_hat + ε)
+    g ← grad f(θ)
+    if λ ≠ 0:  g ← g + λ·θ
+    m ← β1·m + (1 - β1)·g
+    v ← β2·v + (1 - β2)·g²
+    if amsgrad:  v_max ← max(v_max, v), and v_max replaces v below
+    m_hat ← m / (1 - β1^t)
+    v_hat ← v / (1 - β2^t)
+    θ ← θ - γ·m_hat / (√v_hat + ε)
     """
     return _adam_update(w, _decayed_grad(dw, w, hp.weight_decay), state, hp, t)
 
@@ -350,17 +358,16 @@ def adamw_step(w: Array, dw: Array, state: State, hp: AdamW, t: int) -> tuple[Ar
     """One torch.optim.AdamW step for every row (γ = lr, β1, β2 = betas, λ = weight_decay,
     ε = eps, m = exp_avg, v = exp_avg_sq, v_max = max_exp_avg_sq, t = 1-based step number):
 
-    g <- grad f(θ)                  at θ before the decay
-    θ <- θ·(1 - γ·λ)                decoupled weight decay, never added to g
-    m <- β1·m + (1 - β1)·g
-    v <- β2·v + (1 - β2)·g²
-    if amsgrad:  v_max <- max(v_max, v), and v_max replaces v below
-    m_hat <- m / (1 - β1^t)
-    v_hat <- v / (1 - β2^t)
-    θ <- θ - γ·m_hat / (√v_hat + ε)
+    g ← grad f(θ)                  at θ before the decay
+    θ ← θ·(1 - γ·λ)                decoupled weight decay, never added to g
+    m ← β1·m + (1 - β1)·g
+    v ← β2·v + (1 - β2)·g²
+    if amsgrad:  v_max ← max(v_max, v), and v_max replaces v below
+    m_hat ← m / (1 - β1^t)
+    v_hat ← v / (1 - β2^t)
+    θ ← θ - γ·m_hat / (√v_hat + ε)
     """
-    base = w if hp.weight_decay == 0 else np.multiply(w, 1.0 - hp.lr * hp.weight_decay)
-    return _adam_update(base, dw, state, hp, t)
+    return _adam_update(w, dw, state, hp, t, decay=1.0 - hp.lr * hp.weight_decay)
 
 
 @dataclass(frozen=True)

@@ -58,14 +58,17 @@ def describe(
     if status == "diverged":
         return (
             f"diverged at step {steps}: that step left the finite range ±{ctx.bound:g}. "
-            f"{_divergence_cause(start, ctx)}."
+            f"{_divergence_cause(start, point, ctx)}."
         )
     near = nearest(point, ctx.landmarks)
-    where = f" It is {near[1]:.2g} away from the {near[0].kind} minimum {coords(near[0].point)}." if near else ""
+    where = ""
+    if near is not None:
+        m, dist = near
+        where = f" It is {dist:.2g} away from the {m.kind} minimum {coords(m.point)}."
     return (
         f"stopped after {steps} steps without converging: the gradient norm is still "
         f"{grad_norm:.2g}, above the tolerance {ctx.tol:g}.{where} "
-        "Try more steps or a larger step size."
+        "Try more steps or another step size."
     )
 
 
@@ -86,18 +89,28 @@ def _place(point: Array, ctx: Context) -> str:
     return text
 
 
-def _divergence_cause(start: Array, ctx: Context) -> str:
-    """Why a run from `start` blew up: too large a step for the curvature, or no floor at all."""
-    lam = curvature.eigenvalues(ctx.objective, start)
-    if lam.size and lam[-1] > 0 and ctx.rule == "sgd" and ctx.lr * lam[-1] > 2:
+def _divergence_cause(start: Array, last: Array, ctx: Context) -> str:
+    """Why a run blew up: overshooting (the loss grew) or a surface with no floor (it fell)."""
+    f0, f1 = ctx.objective.loss(np.stack([start, last]))
+    if f1 < f0:
         return (
-            f"The step size {ctx.lr:g} is too large for this curvature: the steepest curvature "
-            f"at the start is {lam[-1]:.3g}, and plain gradient descent is stable only for "
-            f"lr < 2/{lam[-1]:.3g} = {2 / lam[-1]:.3g}"
+            f"The loss kept falling, from {f0:.4g} to {f1:.4g}, as the parameters grew: the "
+            "surface has no floor along this path, so descent runs off to infinity"
         )
-    if lam.size and lam[0] < 0:
-        return (
-            "The surface falls away without bound along this path (the curvature at the start "
-            f"is {lam[0]:.3g} < 0 in some direction), so descent runs off to infinity"
+    text = (
+        f"The step size {ctx.lr:g} is too large: the loss grew from {f0:.4g} to {f1:.4g}, "
+        "each step overshooting the valley it should settle in"
+    )
+    lam = _steepest(start, ctx)
+    if ctx.rule == "sgd" and ctx.lr * lam > 2:
+        text += (
+            f". The steepest curvature at the start is {lam:.3g}, and plain gradient descent "
+            f"is stable there only for lr < 2/{lam:.3g} = {2 / lam:.3g}"
         )
-    return f"The step size {ctx.lr:g} is too large for this surface: try a smaller one"
+    return text
+
+
+def _steepest(point: Array, ctx: Context) -> float:
+    """The largest Hessian eigenvalue at `point`, or 0 if it cannot be computed."""
+    lam = curvature.eigenvalues(ctx.objective, point)
+    return float(lam[-1]) if lam.size else 0.0

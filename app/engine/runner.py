@@ -138,9 +138,8 @@ class Descent:
         escaped = _rows_escaped(w_next, cfg.bound)
         recorded = s % cfg.every == 0
         if converged is None and escaped is None:
-            part = self._record(s, shard.index, w, g) if recorded else None
             shard.w, shard.state = w_next, state_next
-            return part
+            return self._record(s, shard.index, w, g) if recorded else None
         conv = converged if converged is not None else np.zeros(gn2.shape, dtype=np.bool_)
         stop = conv | escaped if escaped is not None else conv
         status = np.where(conv[stop], CONVERGED, DIVERGED)

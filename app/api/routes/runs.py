@@ -7,10 +7,11 @@ from fastapi import APIRouter, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.runs import PreparedRun, prepare, run_to_end
-from app.api.schemas import RunRequest, RunResult
+from app.api.runs import PreparedRun, make_starts, prepare, run_to_end
+from app.api.schemas import RunRequest, RunResult, StartsRequest, StartsResult
 from app.api.streaming import parse_last_event_id, sse_events
 from app.config import Settings
+from app.engine.objectives.surfaces import get_surface
 
 router = APIRouter(prefix="/api/v1", tags=["runs"])
 
@@ -67,3 +68,17 @@ async def stream_run(
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+@router.post("/starts")
+def create_starts(req: StartsRequest, request: Request) -> StartsResult:
+    """Generate starts (Gaussian, uniform or grid) for an objective, without running."""
+    (x0, x1), (y0, y1) = get_surface(req.objective.surface).domain
+    try:
+        w0 = make_starts(None, req.init, [x0, y0], [x1, y1])
+    except ValueError as exc:
+        raise unprocessable(str(exc), ("body", "init")) from exc
+    if w0.shape[1] != 2:
+        message = "each start must have 2 coordinates, e.g. mean [x, y]"
+        raise unprocessable(message, ("body", "init"))
+    return StartsResult(starts=w0.tolist())

@@ -1,0 +1,69 @@
+// Plotly helpers shared by the views: typed arrays, the surface pair, colours.
+
+/* global Plotly */
+
+export const COLORS = [
+  "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
+  "#9a6324", "#800000", "#469990", "#000075", "#808000",
+];
+
+export function color(i) {
+  return COLORS[i % COLORS.length];
+}
+
+// Decode Plotly's {dtype: "f4", bdata, shape} encoding into Float32Array rows.
+export function decodeTyped(typed) {
+  const bytes = Uint8Array.from(atob(typed.bdata), (c) => c.charCodeAt(0));
+  const flat = new Float32Array(bytes.buffer);
+  if (!typed.shape) return Array.from(flat);
+  const [rows, cols] = typed.shape.split(",").map(Number);
+  return Array.from({ length: rows }, (_, r) => Array.from(flat.subarray(r * cols, (r + 1) * cols)));
+}
+
+// Values that span decades read better on log10(1 + f - fmin).
+export function makeScale(logScale, zmin) {
+  if (!logScale) return { f: (z) => z, label: "f(x, y)" };
+  return { f: (z) => Math.log10(1 + Math.max(0, z - zmin)), label: "log₁₀(1 + f − min f)" };
+}
+
+// Lift a path slightly above the surface so the 3-D view does not hide it.
+export function lift(grid, scale) {
+  let lo = Infinity, hi = -Infinity;
+  for (const row of grid.z) for (const v of row) { const s = scale.f(v); if (s < lo) lo = s; if (s > hi) hi = s; }
+  return 0.015 * (hi - lo);
+}
+
+const CONFIG = { responsive: true, displaylogo: false };
+const MARGIN = { l: 40, r: 10, t: 30, b: 35 };
+
+export function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
+  const z = grid.z.map((row) => row.map(scale.f));
+  const surface = {
+    type: "surface", x: grid.x, y: grid.y, z, colorscale: "Viridis", showscale: false,
+    opacity: 0.9, hoverinfo: "skip",
+  };
+  Plotly.react(surfaceDiv, [surface], {
+    title: { text: title, font: { size: 14 } }, margin: { l: 0, r: 0, t: 30, b: 0 },
+    scene: { xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } },
+      zaxis: { title: { text: scale.label } }, camera: { eye: { x: 1.5, y: -1.5, z: 1.2 } } },
+    showlegend: false, uirevision: title,
+  }, CONFIG);
+  const contour = {
+    type: "contour", x: grid.x, y: grid.y, z, colorscale: "Viridis", ncontours: 30,
+    contours: { coloring: "heatmap" }, showscale: false, hovertemplate: "(%{x:.3f}, %{y:.3f})<extra>click to add a start</extra>",
+  };
+  Plotly.react(contourDiv, [contour], {
+    title: { text: "Contour map: click to add a start", font: { size: 14 } }, margin: MARGIN,
+    xaxis: { title: { text: "x" }, range: [grid.x[0], grid.x[grid.x.length - 1]] },
+    yaxis: { title: { text: "y" }, range: [grid.y[0], grid.y[grid.y.length - 1]] },
+    showlegend: false, uirevision: title,
+  }, CONFIG);
+}
+
+export function drawLoss(div) {
+  Plotly.react(div, [], {
+    title: { text: "Loss per step", font: { size: 14 } }, margin: MARGIN,
+    xaxis: { title: { text: "step" } }, yaxis: { title: { text: "f (log scale)" }, type: "log" },
+    showlegend: true, legend: { orientation: "h" },
+  }, CONFIG);
+}

@@ -1,0 +1,57 @@
+// Server-Sent Events over a POST fetch, resuming with Last-Event-ID if the connection drops.
+
+import { ApiError, readError } from "./api.js";
+
+function parseEvent(block) {
+  const event = { id: null, name: "message", data: "" };
+  for (const line of block.split("\n")) {
+    if (line.startsWith(":")) continue;
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+    if (field === "id") event.id = value;
+    else if (field === "event") event.name = value;
+    else if (field === "data") event.data += value;
+  }
+  return event.data ? event : null;
+}
+
+async function* readEvents(response) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const event = parseEvent(buffer.slice(0, cut));
+      buffer = buffer.slice(cut + 2);
+      if (event) yield event;
+    }
+  }
+}
+
+// Calls onFrame(frame) for each frame and resolves with the summary.
+export async function streamRun(body, { onFrame, signal, retries = 3 }) {
+  let lastId = null;
+  for (let attempt = 0; ; attempt += 1) {
+    const headers = { "Content-Type": "application/json" };
+    if (lastId !== null) headers["Last-Event-ID"] = lastId;
+    try {
+      const response = await fetch("/api/v1/runs/stream", {
+        method: "POST", headers, body: JSON.stringify(body), signal,
+      });
+      if (!response.ok) throw new ApiError(await readError(response));
+      for await (const event of readEvents(response)) {
+        const data = JSON.parse(event.data);
+        if (event.name === "summary") return data;
+        if (event.id !== null) lastId = event.id;
+        onFrame(data);
+      }
+      throw new Error("the stream ended before its summary");
+    } catch (error) {
+      if (error instanceof ApiError || signal?.aborted || attempt >= retries) throw error;
+    }
+  }
+}
