@@ -25,8 +25,18 @@ def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen[by
     """Start `uvicorn app.main:app` in a subprocess and wait until /healthz answers."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     )

@@ -92,7 +92,7 @@ class Descent:
         ]
 
     def _new_shard(self, starts: Array, lo: int, hi: int) -> _Shard:
-        w = np.asfortranarray(starts[lo:hi], dtype=np.float64)
+        w = np.array(starts[lo:hi], dtype=np.float64, order="F")  # a copy: frames never alias it
         return _Shard(np.arange(lo, hi, dtype=np.int64), w, self.rule.init(w, self.hp))
 
     def frames(self) -> Iterator[Frame]:
@@ -183,7 +183,7 @@ def _row_sq_norm(g: Array) -> Array:
 
 def _rows_below(gn2: Array, limit: float) -> BoolArray | None:
     """Rows with gn2 < limit, or None when there are none (one reduction on the fast path)."""
-    if not gn2.min() < limit:
+    if gn2.min() >= limit:  # a NaN minimum fails this test and takes the full comparison
         return None
     return gn2 < limit
 

@@ -14,7 +14,7 @@ from app.engine.types import Array
 def as_batch(points: Sequence[Sequence[float]] | Array) -> Array:
     """Copy points into a Fortran-ordered float64 batch `(K, P)`."""
     w = np.array(points, dtype=np.float64, order="F", ndmin=2)
-    if w.ndim != 2 or w.shape[0] == 0:
+    if w.ndim != 2 or 0 in w.shape:
         raise ValueError("starts must be a non-empty list of points, e.g. [[x, y], ...]")
     if not np.all(np.isfinite(w)):
         raise ValueError("starts must be finite numbers")
@@ -44,5 +44,5 @@ def grid(low: Sequence[float], high: Sequence[float], shape: Sequence[int]) -> A
     if not len(low) == len(high) == len(shape):
         raise ValueError("init.low, init.high and init.shape must have the same length")
     axes = [np.linspace(lo, hi, n) for lo, hi, n in zip(low, high, shape, strict=True)]
-    mesh = np.meshgrid(*axes, indexing="xy")
-    return as_batch(np.stack([m.ravel() for m in mesh], axis=1))
+    mesh = np.meshgrid(*axes[::-1], indexing="ij")  # C order: the last of these varies fastest
+    return as_batch(np.stack([m.ravel() for m in mesh[::-1]], axis=1))

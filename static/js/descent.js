@@ -125,7 +125,7 @@ async function showSurface() {
   state.grid = { x: decodeTyped(raw.x), y: decodeTyped(raw.y), z: decodeTyped(raw.z) };
   state.scale = makeScale(surface.log_scale, raw.zmin);
   state.lift = lift(state.grid, state.scale);
-  drawSurfaces($("plot-surface"), $("plot-contour"), state.grid, state.scale, surface.title);
+  await drawSurfaces($("plot-surface"), $("plot-contour"), state.grid, state.scale, surface.title);
   drawLoss($("plot-loss"));
   Plotly.addTraces($("plot-contour"), startsTrace());
   $("plot-contour").on("plotly_click", (event) => {

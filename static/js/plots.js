@@ -36,26 +36,34 @@ export function lift(grid, scale) {
 const CONFIG = { responsive: true, displaylogo: false };
 const MARGIN = { l: 40, r: 10, t: 30, b: 35 };
 
-export function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
+// The contour map first (fast, so the first plot shows at once), then the 3-D surface.
+export async function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
   const z = grid.z.map((row) => row.map(scale.f));
+  const xRange = [grid.x[0], grid.x.at(-1)];
+  const yRange = [grid.y[0], grid.y.at(-1)];
+  const contour = {
+    type: "contour", x: grid.x, y: grid.y, z, colorscale: "Viridis", ncontours: 30,
+    contours: { coloring: "heatmap" }, showscale: false,
+    hovertemplate: "(%{x:.3f}, %{y:.3f})<extra>click to add a start</extra>",
+  };
+  await Plotly.react(contourDiv, [contour], {
+    title: { text: "Contour map: click to add a start · arrows show −∇f", font: { size: 14 } },
+    margin: MARGIN, xaxis: { title: { text: "x" }, range: xRange },
+    yaxis: { title: { text: "y" }, range: yRange }, showlegend: false, uirevision: title,
+  }, CONFIG);
+  let lo = Infinity, hi = -Infinity;
+  for (const row of z) for (const v of row) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const surface = {
     type: "surface", x: grid.x, y: grid.y, z, colorscale: "Viridis", showscale: false,
     opacity: 0.9, hoverinfo: "skip",
   };
-  Plotly.react(surfaceDiv, [surface], {
+  await Plotly.react(surfaceDiv, [surface], {
     title: { text: title, font: { size: 14 } }, margin: { l: 0, r: 0, t: 30, b: 0 },
-    scene: { xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } },
-      zaxis: { title: { text: scale.label } }, camera: { eye: { x: 1.5, y: -1.5, z: 1.2 } } },
-    showlegend: false, uirevision: title,
-  }, CONFIG);
-  const contour = {
-    type: "contour", x: grid.x, y: grid.y, z, colorscale: "Viridis", ncontours: 30,
-    contours: { coloring: "heatmap" }, showscale: false, hovertemplate: "(%{x:.3f}, %{y:.3f})<extra>click to add a start</extra>",
-  };
-  Plotly.react(contourDiv, [contour], {
-    title: { text: "Contour map: click to add a start", font: { size: 14 } }, margin: MARGIN,
-    xaxis: { title: { text: "x" }, range: [grid.x[0], grid.x[grid.x.length - 1]] },
-    yaxis: { title: { text: "y" }, range: [grid.y[0], grid.y[grid.y.length - 1]] },
+    scene: {
+      xaxis: { title: { text: "x" }, range: xRange }, yaxis: { title: { text: "y" }, range: yRange },
+      zaxis: { title: { text: scale.label }, range: [lo, hi + 0.05 * (hi - lo)] },
+      camera: { eye: { x: 1.5, y: -1.5, z: 1.2 } },
+    },
     showlegend: false, uirevision: title,
   }, CONFIG);
 }

@@ -5,9 +5,6 @@ points, or a whole plotting grid), allocates fresh outputs and never mutates its
 Known minima are literature values refined with Newton's method to about ten digits.
 """
 
-# The `formula` strings are for display, so they use true minus signs (U+2212) on purpose.
-# ruff: noqa: RUF001
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
