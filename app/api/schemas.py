@@ -142,7 +142,9 @@ class RunRequest(Model):
     init: InitSpec | None = Field(None, description="Generated starts, instead of `starts`.")
     steps: int = Field(500, ge=1, le=SETTINGS.max_steps, description="Most steps to take.")
     every: int = Field(1, ge=1, le=SETTINGS.max_steps, description="Record every k-th step.")
-    tol: float = Field(1e-6, gt=0, le=1e3, description="Converged when |∇f| < tol.")
+    tol: float = Field(
+        1e-6, ge=0, le=1e3, description="Converged when |∇f| < tol; 0 runs every step."
+    )
     bound: float | None = Field(
         None, gt=0, le=1e100, description="Diverged when a coordinate passes ±bound."
     )

@@ -1,0 +1,109 @@
+"""Nanoseconds per point-step: K starts x 1000 Adam steps on Rosenbrock.
+
+    python -m bench.descent            # the engine at K = 1, 100, 10,000, 65,536
+    python -m bench.descent --torch    # also torch.optim.Adam (pip install -e '.[bench]')
+
+The baseline, in the same run, is a pure-Python per-point loop at K = 100: the same Adam
+and the same gradient, written with floats and `math`. Ratios are baseline / engine.
+With --torch it also checks that the engine's end points match torch's.
+"""
+
+import argparse
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from app.engine.objectives.surfaces import SurfaceObjective, get_surface
+from app.engine.optimizers import Adam, get_rule
+from app.engine.runner import Descent, RunConfig
+from app.engine.types import Array
+
+STEPS = 1000
+LR = 1e-3
+
+
+def starts(k: int) -> Array:
+    """K starts around Rosenbrock's valley, the same for every contender."""
+    rng = np.random.default_rng(0)
+    return np.column_stack([rng.uniform(-2, 2, k), rng.uniform(-1, 3, k)])
+
+
+def engine_run(w0: Array) -> Array:
+    """Run the engine, recording only the ends, and return the final points."""
+    objective = SurfaceObjective(get_surface("rosenbrock"))
+    config = RunConfig(steps=STEPS, every=STEPS, tol=0.0, bound=1e12)
+    run = Descent(objective, get_rule("adam"), Adam(lr=LR), w0, config)
+    for _ in run.frames():
+        pass
+    return run.summary().point
+
+
+def python_run(w0: Array) -> Array:
+    """The same run as a plain loop over points and steps."""
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    out = np.empty_like(w0)
+    for i, (x, y) in enumerate(w0.tolist()):
+        m, v = [0.0, 0.0], [0.0, 0.0]
+        for t in range(1, STEPS + 1):
+            r = y - x * x
+            g = [-2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r]
+            p = [x, y]
+            for j in range(2):
+                m[j] = b1 * m[j] + (1 - b1) * g[j]
+                v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j]
+                denom = math.sqrt(v[j]) / math.sqrt(1 - b2**t) + eps
+                p[j] -= LR / (1 - b1**t) * m[j] / denom
+            x, y = p
+        out[i] = (x, y)
+    return out
+
+
+def torch_run(w0: Array) -> Array:
+    """torch.optim.Adam on the same batch, float64, gradient by autograd."""
+    import torch
+
+    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([w], lr=LR)
+    for _ in range(STEPS):
+        opt.zero_grad()
+        x, y = w[:, 0], w[:, 1]
+        ((1 - x) ** 2 + 100 * (y - x * x) ** 2).sum().backward()
+        opt.step()
+    return np.asarray(w.detach().numpy(), dtype=np.float64)
+
+
+def ns_per_point_step(fn: Callable[[Array], Array], k: int, repeat: int) -> tuple[float, Array]:
+    """Best of `repeat` wall times, in ns per point-step, and the result."""
+    w0 = starts(k)
+    best, out = math.inf, w0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn(w0)
+        best = min(best, time.perf_counter() - t0)
+    return best / (k * STEPS) * 1e9, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--torch", action="store_true", help="also time torch.optim.Adam")
+    args = parser.parse_args()
+    base, base_out = ns_per_point_step(python_run, 100, 1)
+    print(f"baseline: pure-Python loop, K=100: {base:,.1f} ns per point-step")
+    print(f"{'K':>8} {'engine ns':>10} {'baseline/engine':>16}", end="")
+    print(f" {'torch ns':>10} {'torch/engine':>13}" if args.torch else "")
+    for k in (1, 100, 10_000, 65_536):
+        ns, out = ns_per_point_step(engine_run, k, 3 if k > 1 else 5)
+        if k == 100:
+            assert np.allclose(out, base_out, rtol=1e-9, atol=1e-12), "engine != baseline"
+        line = f"{k:>8,} {ns:>10.2f} {base / ns:>16.1f}"
+        if args.torch:
+            tns, tout = ns_per_point_step(torch_run, k, 1)
+            assert np.allclose(out, tout, rtol=1e-7, atol=1e-9), "engine != torch"
+            line += f" {tns:>10.2f} {tns / ns:>13.2f}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
