@@ -47,7 +47,8 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("steps > 10000", run_body(steps=10_001), ["steps", "less than or equal to 10000"]),
     ("steps not an int", run_body(steps=2.5), ["steps", "valid integer"]),
     ("every = 0", run_body(every=0), ["every", "greater than or equal to 1"]),
-    ("tol = 0", run_body(tol=0), ["tol", "greater than 0"]),
+    ("tol < 0", run_body(tol=-1e-9), ["tol", "greater than or equal to 0"]),
+    ("tol too big", run_body(tol=1001), ["tol", "less than or equal to 1000"]),
     ("bound < 0", run_body(bound=-1), ["bound", "greater than 0"]),
     (
         "start out of range",
