@@ -127,26 +127,26 @@ class Descent:
         w = shard.w
         g = self.objective.grad(w, s + 1)
         if s == cfg.steps:
-            gn2 = _row_sq_norm(g)
-            status = np.where(gn2 < cfg.tol**2, CONVERGED, MAX_STEPS)
-            self._finish(shard.index, w, gn2, np.full(gn2.shape, s), status)
+            norms = _row_sq_norm(g)
+            status = np.where(norms < cfg.tol**2, CONVERGED, MAX_STEPS)
+            self._finish(shard.index, w, norms, np.full(norms.shape, s), status)
             part = self._record(s, shard.index, w, g)
             shard.index = shard.index[:0]
             return part
         w_next, state_next = self.rule.step(w, g, shard.state, self.hp, s + 1)
-        gn2 = _row_sq_norm(g) if cfg.tol > 0 else None  # tol = 0: never stop early
+        gn2: Array | None = _row_sq_norm(g) if cfg.tol > 0 else None  # tol 0: never stop early
         converged = _rows_below(gn2, cfg.tol**2) if gn2 is not None else None
         escaped = _rows_escaped(w_next, cfg.bound)
         recorded = s % cfg.every == 0
         if converged is None and escaped is None:
             shard.w, shard.state = w_next, state_next
             return self._record(s, shard.index, w, g) if recorded else None
-        conv = converged if converged is not None else np.zeros(gn2.shape, dtype=np.bool_)
+        conv = converged if converged is not None else np.zeros(len(w), dtype=np.bool_)
         stop = conv | escaped if escaped is not None else conv
         status = np.where(conv[stop], CONVERGED, DIVERGED)
         taken = np.where(conv[stop], s, s + 1)
-        gn2 = gn2 if gn2 is not None else _row_sq_norm(g)
-        self._finish(shard.index[stop], w[stop], gn2[stop], taken, status)
+        norms = gn2 if gn2 is not None else _row_sq_norm(g)
+        self._finish(shard.index[stop], w[stop], norms[stop], taken, status)
         rows = None if recorded else stop
         part = self._record(s, shard.index, w, g, rows)
         keep = ~stop
