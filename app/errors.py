@@ -11,7 +11,10 @@ from starlette.exceptions import HTTPException
 def _line(error: dict[str, Any]) -> str:
     """`optimizer.lr: Input should be less than or equal to 100`."""
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-    return f"{'.'.join(loc) or 'request'}: {error.get('msg', 'invalid')}"
+    msg = str(error.get("msg", "invalid"))
+    if error.get("type") == "json_invalid":
+        return f"the body is not valid JSON ({msg} at character {loc[-1] if loc else '?'})"
+    return f"{'.'.join(loc)}: {msg}" if loc else msg
 
 
 def _clean(error: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """Pure ASGI middleware: security headers on every response, and a cap on request bodies."""
 
+import json
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = "; ".join(
@@ -44,7 +46,11 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Answer 413 to any request body larger than `max_bytes`, declared or streamed."""
+    """Answer 413 to any request body larger than `max_bytes`, declared or streamed.
+
+    The body is read here, at most `max_bytes` of it, before the app sees the request; the app
+    then receives it in one message, and later messages (such as a disconnect) pass through.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -54,32 +60,41 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(send)
             return
-        seen = 0
-
-        async def counted_receive() -> Message:
-            nonlocal seen
+        chunks: list[bytes] = []
+        size, message = 0, await receive()
+        while message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLargeError
-            return message
+        first: Message = (
+            {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            if message["type"] == "http.request"
+            else message
+        )
+        replayed = False
 
-        try:
-            await self.app(scope, counted_receive, send)
-        except BodyTooLargeError:
-            await self._refuse(send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return first
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = (
-            b'{"detail":"request body too large: the limit is '
-            + str(self.max_bytes).encode()
-            + b' bytes"}'
-        )
+        text = f"request body too large: the limit is {self.max_bytes:,} bytes"
+        body = json.dumps({"detail": text, "message": text}).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -88,7 +103,3 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class BodyTooLargeError(Exception):
-    """Raised inside `BodyLimit` when a streamed body passes the cap."""

@@ -1,5 +1,7 @@
 """Turn a RunRequest into an engine run, and engine output into JSON-ready replies."""
 
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +30,8 @@ def prepare(req: RunRequest, settings: Settings) -> PreparedRun:
     surface = get_surface(req.objective.surface)
     objective = SurfaceObjective(surface)
     (x0, x1), (y0, y1) = surface.domain
+    _check_budget(count_starts(req.starts, req.init), req, settings)
     w0 = make_starts(req.starts, req.init, [x0, y0], [x1, y1])
-    if w0.shape[1] != objective.dim:
-        raise ValueError(f"each start must have {objective.dim} coordinates, e.g. [x, y]")
-    _check_budget(w0.shape[0], req, settings)
     rule = optimizers.get_rule(req.optimizer.name)
     hp = rule.hyper(**req.optimizer.model_dump(exclude={"name"}))
     optimizers.validate(hp)
@@ -43,10 +43,26 @@ def prepare(req: RunRequest, settings: Settings) -> PreparedRun:
     return PreparedRun(Descent(objective, rule, hp, w0, config), w0, context)
 
 
+def count_starts(points: list[list[float]] | None, init: InitSpec | None) -> int:
+    """How many starts a request asks for, known before any are made."""
+    if init is None:
+        return len(points or [])
+    if isinstance(init, GridInit):
+        return math.prod(init.shape)
+    return init.count
+
+
 def make_starts(
     points: list[list[float]] | None, init: InitSpec | None, low: list[float], high: list[float]
 ) -> Array:
-    """The start batch asked for: explicit points or generated ones (defaults: the domain)."""
+    """The start batch asked for: explicit points or generated ones (defaults: the domain).
+
+    Every point must have len(low) coordinates; the caller has already bounded the count.
+    """
+    dim = len(low)
+    for field, value in _coordinate_fields(points, init):
+        if len(value) != dim:
+            raise ValueError(f"{field} must have {dim} coordinates, got {len(value)}")
     if init is None:
         if points is None:
             raise ValueError("give exactly one of 'starts' (a list of points) or 'init'")
@@ -63,10 +79,29 @@ def make_starts(
     return starts.grid(lo, hi, init.shape)
 
 
-def _check_budget(k: int, req: RunRequest, settings: Settings) -> None:
-    """Refuse runs whose work or output would be unbounded in practice."""
+def _coordinate_fields(
+    points: list[list[float]] | None, init: InitSpec | None
+) -> Iterator[tuple[str, list[float] | list[int]]]:
+    """Each given list that must hold one entry per coordinate, with its field name."""
+    for i, point in enumerate(points or []):
+        yield f"starts[{i}]", point
+    if init is None:
+        return
+    for field in ("mean", "low", "high", "shape"):
+        value = getattr(init, field, None)
+        if value is not None:
+            yield f"init.{field}", value
+
+
+def check_start_count(k: int, settings: Settings) -> None:
+    """Refuse more starts than the limit, before making any."""
     if k > settings.max_starts:
         raise ValueError(f"{k:,} starts is more than the limit of {settings.max_starts:,}")
+
+
+def _check_budget(k: int, req: RunRequest, settings: Settings) -> None:
+    """Refuse runs whose work or output would be unbounded in practice."""
+    check_start_count(k, settings)
     work = k * req.steps
     if work > settings.max_point_steps:
         raise ValueError(

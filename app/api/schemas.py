@@ -95,13 +95,14 @@ OptimizerSpec = Annotated[
 Count = Annotated[int, Field(ge=1, le=SETTINGS.max_starts, description="Number of starts.")]
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Seed: same seed, same starts.")]
 Coord = Annotated[float, Field(ge=-1e6, le=1e6)]
+Point = Annotated[list[Coord], Field(min_length=1, max_length=64)]
 
 
 class GaussianInit(Model):
     """Starts drawn from N(mean, std² I), the initialisation the course recommends."""
 
     kind: Literal["gaussian"]
-    mean: list[Coord] | None = Field(None, description="Default: the centre of the domain.")
+    mean: Point | None = Field(None, description="Default: the centre of the domain.")
     std: float = Field(1.0, ge=0, le=1e4)
     count: Count = 8
     seed: Seed = 0
@@ -111,8 +112,8 @@ class UniformInit(Model):
     """Starts drawn uniformly from a box (default: the plotting domain)."""
 
     kind: Literal["uniform"]
-    low: list[Coord] | None = None
-    high: list[Coord] | None = None
+    low: Point | None = None
+    high: Point | None = None
     count: Count = 8
     seed: Seed = 0
 
@@ -121,10 +122,13 @@ class GridInit(Model):
     """Starts on a regular grid over a box (default: the plotting domain)."""
 
     kind: Literal["grid"]
-    low: list[Coord] | None = None
-    high: list[Coord] | None = None
+    low: Point | None = None
+    high: Point | None = None
     shape: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
-        default_factory=lambda: [16, 16], description="Points along each axis, e.g. [256, 256]."
+        default_factory=lambda: [16, 16],
+        min_length=1,
+        max_length=64,
+        description="Points along each axis, e.g. [256, 256].",
     )
 
 
@@ -136,7 +140,7 @@ class RunRequest(Model):
 
     objective: SurfaceSpec
     optimizer: OptimizerSpec
-    starts: list[list[Coord]] | None = Field(
+    starts: list[Point] | None = Field(
         None, max_length=SETTINGS.max_starts, description="Explicit starts [[x, y], ...]."
     )
     init: InitSpec | None = Field(None, description="Generated starts, instead of `starts`.")

@@ -7,7 +7,7 @@ stream recomputes from step 0 and sends only the frames after the client's last 
 """
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 import anyio
@@ -40,16 +40,22 @@ def parse_last_event_id(value: str | None) -> int:
     return int(value)
 
 
-def next_batch(frames: Iterator[Frame], after: int, seconds: float) -> list[tuple[int, bytes]]:
-    """Pull and serialise frames for up to `seconds`; skip those at or before step `after`."""
+def next_batch(
+    ticks: Iterator[Frame | None], after: int, seconds: float
+) -> tuple[list[tuple[int, bytes]], bool]:
+    """Pull and serialise frames for up to `seconds`, skipping those at or before step `after`.
+
+    Returns the batch and whether the run has ended. The time limit holds even while frames are
+    being skipped, so a resumed stream also yields to disconnects between slices.
+    """
     out: list[tuple[int, bytes]] = []
     deadline = time.perf_counter() + seconds
-    for frame in frames:
-        if frame.step > after:
+    for frame in ticks:
+        if frame is not None and frame.step > after:
             out.append((frame.step, orjson.dumps(frame_payload(frame))))
-        if out and time.perf_counter() >= deadline:
-            break
-    return out
+        if time.perf_counter() >= deadline:
+            return out, False
+    return out, True
 
 
 async def sse_events(
@@ -58,21 +64,27 @@ async def sse_events(
     limiter: anyio.CapacityLimiter,
     stats: StreamStats,
     batch_seconds: float,
+    disconnected: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[bytes]:
-    """The event stream of one run: `frame` events, then one `summary` event."""
-    frames = run.descent.frames()
+    """The event stream of one run: `frame` events, then one `summary` event.
+
+    `disconnected` is checked between batches: a server may only notice a closed connection
+    when it writes, and a resumed stream writes nothing while it replays skipped steps.
+    """
+    ticks = run.descent.ticks()
     stats.active += 1
     try:
         yield b": gdviz run stream\n\n"
-        while True:
-            batch = await anyio.to_thread.run_sync(
-                next_batch, frames, after, batch_seconds, limiter=limiter
+        done = False
+        while not done:
+            batch, done = await anyio.to_thread.run_sync(
+                next_batch, ticks, after, batch_seconds, limiter=limiter
             )
-            if not batch:
-                break
             for step, data in batch:
                 stats.frames_sent += 1
                 yield event("frame", data, step)
+            if await disconnected():
+                return
         summary = await anyio.to_thread.run_sync(summary_payload, run, limiter=limiter)
         yield event("summary", orjson.dumps({"trajectories": summary}))
     finally:

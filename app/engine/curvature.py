@@ -45,3 +45,17 @@ def stationary_kind(objective: Objective, point: Array, rtol: float = 1e-6) -> s
     if pos and lam.min() > rtol * scale:
         return "local minimum"
     return "flat stationary point"
+
+
+def newton_target(objective: Objective, point: Array) -> Array | None:
+    """The stationary point a Newton step from `point` points to, w - H⁻¹∇f, or None."""
+    hess = hessian(objective, point)
+    g = objective.grad(np.asfortranarray(point[None, :]))[0]
+    if not (np.all(np.isfinite(hess)) and np.all(np.isfinite(g))):
+        return None
+    try:
+        step = np.linalg.solve(hess, g)
+    except np.linalg.LinAlgError:
+        return None
+    target: Array = point - step
+    return target if np.all(np.isfinite(target)) else None

@@ -76,16 +76,27 @@ def _place(point: Array, ctx: Context) -> str:
     """Name where a converged trajectory stopped: a known minimum or a kind of stationary point."""
     near = nearest(point, ctx.landmarks)
     if near is not None and near[1] <= ctx.radius:
-        m = near[0]
-        text = f"the {m.kind} minimum {coords(m.point)} where f = {m.value:.4g}"
-        best = min(ctx.landmarks, key=lambda lm: lm.value)
-        if m.kind != "global":
-            text += f"; the global minimum is lower, f = {best.value:.4g} at {coords(best.point)}"
-        return text
+        return _landmark_text(near[0], ctx)
+    target = curvature.newton_target(ctx.objective, point)
+    aim = nearest(target, ctx.landmarks) if target is not None else None
+    if aim is not None and aim[1] <= ctx.radius and near is not None:
+        return (
+            f"{coords(point)}, {near[1]:.2g} away from {_landmark_text(aim[0], ctx)} "
+            f"(the tolerance {ctx.tol:g} let it stop short)"
+        )
     kind = curvature.stationary_kind(ctx.objective, point)
     text = f"a {kind} {coords(point)}"
     if kind == "saddle point":
         text += ": the gradient vanishes there, yet f still falls along another direction"
+    return text
+
+
+def _landmark_text(m: Landmark, ctx: Context) -> str:
+    """`the local minimum (x, y) where f = v`, plus the global one when this one is not it."""
+    text = f"the {m.kind} minimum {coords(m.point)} where f = {m.value:.4g}"
+    if m.kind != "global":
+        best = min(ctx.landmarks, key=lambda lm: lm.value)
+        text += f"; the global minimum is lower, f = {best.value:.4g} at {coords(best.point)}"
     return text
 
 

@@ -95,14 +95,20 @@ class Descent:
         w = np.array(starts[lo:hi], dtype=np.float64, order="F")  # a copy: frames never alias it
         return _Shard(np.arange(lo, hi, dtype=np.int64), w, self.rule.init(w, self.hp))
 
-    def frames(self) -> Iterator[Frame]:
-        """Yield a frame for every step at which some trajectory is recorded."""
+    def ticks(self) -> Iterator[Frame | None]:
+        """Yield once per step: the frame recorded at it, or None if nothing was recorded.
+
+        A caller that must stay responsive (a stream with a time slice) iterates this.
+        """
         for s in range(self.config.steps + 1):
             parts = self._step_all(s)
-            if parts:
-                yield _merge(s, parts)
+            yield _merge(s, parts) if parts else None
             if not self._shards:
                 return
+
+    def frames(self) -> Iterator[Frame]:
+        """Yield a frame for every step at which some trajectory is recorded."""
+        return (frame for frame in self.ticks() if frame is not None)
 
     def summary(self) -> Summary:
         """How each trajectory ended; only valid once `frames()` is exhausted."""

@@ -13,7 +13,10 @@ from app.engine.types import Array
 
 def as_batch(points: Sequence[Sequence[float]] | Array) -> Array:
     """Copy points into a Fortran-ordered float64 batch `(K, P)`."""
-    w = np.array(points, dtype=np.float64, order="F", ndmin=2)
+    try:
+        w = np.array(points, dtype=np.float64, order="F", ndmin=2)
+    except ValueError as exc:
+        raise ValueError("starts must be points of equal length, e.g. [[x, y], ...]") from exc
     if w.ndim != 2 or 0 in w.shape:
         raise ValueError("starts must be a non-empty list of points, e.g. [[x, y], ...]")
     if not np.all(np.isfinite(w)):

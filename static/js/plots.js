@@ -51,6 +51,7 @@ export async function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
     margin: MARGIN, xaxis: { title: { text: "x" }, range: xRange },
     yaxis: { title: { text: "y" }, range: yRange }, showlegend: false, uirevision: title,
   }, CONFIG);
+  if (!performance.getEntriesByName("gdviz:first-plot").length) performance.mark("gdviz:first-plot");
   let lo = Infinity, hi = -Infinity;
   for (const row of z) for (const v of row) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const surface = {

@@ -196,12 +196,6 @@ def test_convergence_step_matches_closed_form(client: httpx.Client, tol: float) 
     assert "global minimum (0, 0)" in t["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/engine/outcomes.py _place(): a converged point farther than `radius` from every "
-    "landmark is named by Hessian curvature alone, so with a loose tol the bowl's stopping point "
-    "(0.1074, -0.2147) is called 'a local minimum' although the bowl's only minimum is (0, 0)",
-)
 def test_loose_tolerance_does_not_invent_a_local_minimum(client: httpx.Client) -> None:
     [t] = post_run(client, run_body(steps=1000, tol=0.5))
     n = first_step_below(START, 0.5)

@@ -434,3 +434,16 @@ def test_adam_finds_the_rosenbrock_minimum() -> None:
     _, summary = _run(ROSENBROCK, "adam", Adam(lr=0.02), w0, RunConfig(steps=3000, every=100))
     assert math.dist(summary.point[0].tolist(), [1.0, 1.0]) < 1e-2
     assert summary.status[0] in (CONVERGED, MAX_STEPS)
+
+
+def test_ticks_yield_once_per_step_and_frames_only_when_recorded() -> None:
+    objective = SurfaceObjective(get_surface("bowl"))
+    w0 = as_batch([[1.0, -2.0]])
+    run = Descent(objective, get_rule("sgd"), SGD(lr=0.1), w0, RunConfig(steps=12, every=5))
+    ticks = list(run.ticks())
+    assert len(ticks) == 13  # steps 0..12, one tick each
+    recorded = [(s, t.step) for s, t in enumerate(ticks) if t is not None]
+    assert recorded == [(0, 0), (5, 5), (10, 10), (12, 12)]
+    fifth = ticks[5]
+    assert fifth is not None
+    np.testing.assert_allclose(fifth.points, np.array([[0.8**5, -2 * 0.8**5]]))

@@ -7,7 +7,14 @@ from fastapi import APIRouter, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.runs import PreparedRun, make_starts, prepare, run_to_end
+from app.api.runs import (
+    PreparedRun,
+    check_start_count,
+    count_starts,
+    make_starts,
+    prepare,
+    run_to_end,
+)
 from app.api.schemas import RunRequest, RunResult, StartsRequest, StartsResult
 from app.api.streaming import parse_last_event_id, sse_events
 from app.config import Settings
@@ -62,6 +69,7 @@ async def stream_run(
         request.app.state.engine_limiter,
         request.app.state.stream_stats,
         settings.frame_batch_seconds,
+        request.is_disconnected,
     )
     return StreamingResponse(
         events,
@@ -75,10 +83,8 @@ def create_starts(req: StartsRequest, request: Request) -> StartsResult:
     """Generate starts (Gaussian, uniform or grid) for an objective, without running."""
     (x0, x1), (y0, y1) = get_surface(req.objective.surface).domain
     try:
+        check_start_count(count_starts(None, req.init), request.app.state.settings)
         w0 = make_starts(None, req.init, [x0, y0], [x1, y1])
     except ValueError as exc:
         raise unprocessable(str(exc), ("body", "init")) from exc
-    if w0.shape[1] != 2:
-        message = "each start must have 2 coordinates, e.g. mean [x, y]"
-        raise unprocessable(message, ("body", "init"))
     return StartsResult(starts=w0.tolist())
