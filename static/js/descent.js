@@ -2,13 +2,16 @@
 
 /* global Plotly */
 import { getJSON, postJSON } from "./api.js";
+import { hyperField, readHyper } from "./hyper.js";
 import { color, decodeTyped, drawLoss, drawSurfaces, lift, makeScale } from "./plots.js";
 import { streamRun } from "./stream.js";
 import { toast } from "./toast.js";
+import {
+  addTrajectoryTraces, clearTrajectoryTraces, lastStep, render,
+} from "./trajectories.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_POINTS = 2000; // recorded points per trajectory the page asks for
-const ARROWS = 12; // gradient arrows drawn at most
 
 const state = {
   surfaces: new Map(), optimizers: new Map(), surface: null, grid: null, scale: null,
@@ -78,40 +81,6 @@ function showOptimizer() {
   $("hyper").replaceChildren(...fields.map(([name, value]) => hyperField(name, value)));
 }
 
-function hyperField(name, value) {
-  const label = document.createElement("label");
-  label.textContent = name.replaceAll("_", " ");
-  if (typeof value === "boolean") {
-    const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: value });
-    box.dataset.hyper = name;
-    label.append(box);
-  } else if (Array.isArray(value)) {
-    const pair = document.createElement("span");
-    value.forEach((v, i) => {
-      const input = Object.assign(document.createElement("input"), { type: "number", step: "any", value: v });
-      input.dataset.hyper = name; input.dataset.index = i; input.style.width = "50%";
-      pair.append(input);
-    });
-    label.append(pair);
-  } else {
-    const input = Object.assign(document.createElement("input"), { type: "number", step: "any", value });
-    input.dataset.hyper = name;
-    label.append(input);
-  }
-  return label;
-}
-
-function readHyper() {
-  const out = {};
-  for (const input of $("hyper").querySelectorAll("[data-hyper]")) {
-    const name = input.dataset.hyper;
-    if (input.type === "checkbox") out[name] = input.checked;
-    else if (input.dataset.index !== undefined) (out[name] ??= [])[Number(input.dataset.index)] = Number(input.value);
-    else out[name] = Number(input.value);
-  }
-  return out;
-}
-
 async function showSurface() {
   reset();
   state.starts = [];
@@ -174,7 +143,7 @@ function defaultStart() {
 
 function optimizerSpecs() {
   const lr = learningRate();
-  if (!$("race").checked) return [{ name: $("optimizer").value, lr, ...readHyper() }];
+  if (!$("race").checked) return [{ name: $("optimizer").value, lr, ...readHyper($("hyper")) }];
   const names = [...$("race-list").querySelectorAll("input:checked")].map((b) => b.value);
   if (!names.length) throw new Error("Tick at least one optimizer to race.");
   return names.map((name) => ({ name, lr }));
@@ -195,7 +164,7 @@ async function run(play) {
     trajs: state.starts.map(() => ({ steps: [], points: [], loss: [], grad: [] })),
     summary: null, error: null,
   }));
-  addTrajectoryTraces();
+  addTrajectoryTraces(state);
   state.playing = play;
   $("pause").textContent = "Pause";
   await Promise.all(specs.map((spec, r) => {
@@ -219,44 +188,13 @@ function addFrame(runState, frame) {
   });
 }
 
-function trajColor(runState, j) {
-  return runState.color ?? color(j);
-}
-
-function addTrajectoryTraces() {
-  const contour = [], surface = [], loss = [];
-  state.runs.forEach((runState) => runState.trajs.forEach((_, j) => {
-    const c = trajColor(runState, j);
-    const name = state.runs.length > 1 ? runState.label : `start ${j + 1}`;
-    contour.push({ type: "scatter", mode: "lines+markers", x: [], y: [], line: { color: c, width: 2 },
-      marker: { size: 4, color: c }, name, hovertemplate: `${name}<br>(%{x:.4f}, %{y:.4f})<extra></extra>` });
-    surface.push({ type: "scatter3d", mode: "lines", x: [], y: [], z: [], line: { color: c, width: 6 },
-      name, hoverinfo: "skip" });
-    loss.push({ type: "scatter", mode: "lines", x: [], y: [], line: { color: c }, name,
-      showlegend: j === 0 || state.runs.length === 1 });
-  }));
-  Plotly.addTraces($("plot-contour"), contour);
-  Plotly.addTraces($("plot-surface"), surface);
-  Plotly.addTraces($("plot-loss"), loss);
-}
-
-function clearTrajectoryTraces() {
-  for (const [id, first] of [["plot-contour", 2], ["plot-surface", 1], ["plot-loss", 0]]) {
-    const div = $(id);
-    if (!div.data) continue;
-    const extra = div.data.map((_, i) => i).filter((i) => i >= first);
-    if (extra.length) Plotly.deleteTraces(div, extra);
-  }
-  if ($("plot-contour").layout) Plotly.relayout($("plot-contour"), { annotations: [] });
-}
-
 function reset() {
   state.controller?.abort();
   state.controller = null;
   state.runs = [];
   state.cursor = 0;
   state.playing = false;
-  clearTrajectoryTraces();
+  clearTrajectoryTraces(state);
   $("outcomes").replaceChildren(Object.assign(document.createElement("li"), {
     className: "muted", textContent: "Run a descent to see how each trajectory ends.",
   }));
@@ -273,22 +211,16 @@ async function stepOnce() {
   if (!state.runs.length) {
     const started = run(false);
     state.cursor = 0;
-    render();
+    render(state);
     return started;
   }
   state.playing = false;
   $("pause").textContent = "Resume";
-  state.cursor = Math.min(Math.floor(state.cursor) + 1, lastStep());
-  render();
+  state.cursor = Math.min(Math.floor(state.cursor) + 1, lastStep(state));
+  render(state);
 }
 
 // ---- playback -------------------------------------------------------------------------
-
-function lastStep() {
-  let last = 0;
-  for (const r of state.runs) for (const t of r.trajs) last = Math.max(last, t.steps.at(-1) ?? 0);
-  return last;
-}
 
 const finished = () => state.runs.length > 0 && state.runs.every((r) => r.summary || r.error);
 
@@ -296,86 +228,9 @@ function tick(now) {
   const dt = Math.min(0.1, (now - state.lastTick) / 1000);
   state.lastTick = now;
   if (state.playing && state.runs.length) {
-    state.cursor = Math.min(state.cursor + speed() * dt, lastStep());
-    if (finished() && state.cursor >= lastStep()) state.playing = false;
-    render();
+    state.cursor = Math.min(state.cursor + speed() * dt, lastStep(state));
+    if (finished() && state.cursor >= lastStep(state)) state.playing = false;
+    render(state);
   }
   requestAnimationFrame(tick);
-}
-
-function visible(t) {
-  let lo = 0, hi = t.steps.length; // first index with step > cursor
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (t.steps[mid] <= state.cursor) lo = mid + 1; else hi = mid; }
-  return lo;
-}
-
-function render() {
-  const xs = [], ys = [], zs = [], ls = [], lx = [], arrows = [];
-  const fstar = Math.min(...state.surface.minima.map((m) => m.value));
-  const shift = Number.isFinite(fstar) ? fstar : 0;
-  for (const r of state.runs) {
-    r.trajs.forEach((t) => {
-      const n = visible(t);
-      const pts = t.points.slice(0, n);
-      xs.push(pts.map((p) => p[0]));
-      ys.push(pts.map((p) => p[1]));
-      zs.push(t.loss.slice(0, n).map((v) => state.scale.f(v) + state.lift));
-      lx.push(t.steps.slice(0, n));
-      ls.push(t.loss.slice(0, n).map((v) => Math.max(v - shift, 1e-16)));
-      if (n && t.grad.length >= n && arrows.length < ARROWS) arrows.push(arrow(pts[n - 1], t.grad[n - 1]));
-    });
-  }
-  const count = xs.length;
-  const idx = (first) => Array.from({ length: count }, (_, i) => i + first);
-  Plotly.restyle($("plot-contour"), { x: xs, y: ys }, idx(2));
-  Plotly.restyle($("plot-surface"), { x: xs, y: ys, z: zs }, idx(1));
-  Plotly.restyle($("plot-loss"), { x: lx, y: ls }, idx(0));
-  Plotly.relayout($("plot-contour"), { annotations: arrows.filter(Boolean) });
-  Plotly.relayout($("plot-loss"), { "yaxis.title.text": Number.isFinite(fstar) ? "f − f* (log scale)" : "f" ,
-    "yaxis.type": Number.isFinite(fstar) ? "log" : "linear" });
-  showProgress();
-  showOutcomes();
-}
-
-function arrow(point, grad) {
-  const norm = Math.hypot(grad[0], grad[1]);
-  if (!(norm > 0)) return null;
-  const [[x0, x1], [y0, y1]] = state.surface.domain;
-  const length = 0.08 * Math.max(x1 - x0, y1 - y0);
-  return {
-    x: point[0] - (length * grad[0]) / norm, y: point[1] - (length * grad[1]) / norm,
-    ax: point[0], ay: point[1], xref: "x", yref: "y", axref: "x", ayref: "y",
-    showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: 2, arrowcolor: "#fff", text: "",
-    hovertext: `−∇f = (${(-grad[0]).toPrecision(3)}, ${(-grad[1]).toPrecision(3)})`,
-  };
-}
-
-function showProgress() {
-  const streaming = state.runs.filter((r) => !r.summary && !r.error).length;
-  const tail = streaming ? ` · ${streaming} run${streaming > 1 ? "s" : ""} streaming` : "";
-  $("progress").textContent = `Step ${Math.floor(state.cursor)} of ${lastStep()}${tail}${state.playing ? "" : " · paused"}`;
-}
-
-function showOutcomes() {
-  const items = [];
-  for (const r of state.runs) {
-    r.trajs.forEach((t, j) => {
-      const li = document.createElement("li");
-      const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
-      swatch.style.background = trajColor(r, j);
-      const who = `${state.runs.length > 1 ? `${r.label}, ` : ""}start ${j + 1} (${t.points[0]?.map((v) => v.toPrecision(3)).join(", ") ?? "…"})`;
-      const end = r.summary?.[j];
-      if (end && state.cursor >= (t.steps.at(-1) ?? 0)) {
-        li.className = `status-${end.status}`;
-        li.append(swatch, `${who}: ${end.message}`);
-      } else if (r.error) {
-        li.className = "status-diverged";
-        li.append(swatch, `${who}: ${r.error.message}`);
-      } else {
-        li.append(swatch, `${who}: running, step ${Math.floor(Math.min(state.cursor, t.steps.at(-1) ?? 0))}…`);
-      }
-      items.push(li);
-    });
-  }
-  $("outcomes").replaceChildren(...items);
 }

@@ -1,8 +1,8 @@
-"""Classic two-parameter test surfaces, each with a hand-written analytic gradient.
+"""The catalogue of classic two-parameter test surfaces, and their adapter to `Objective`.
 
-Every `value` and `gradient` works elementwise on equal-shape float64 arrays (a batch of
-points, or a whole plotting grid), allocates fresh outputs and never mutates its inputs.
-Known minima are literature values refined with Newton's method to about ten digits.
+Each entry names a function pair from `surface_functions` and adds what a student needs: the
+formula, a plotting domain, the known minima and a one-line lesson. Known minima are
+literature values refined with Newton's method to about ten digits.
 """
 
 from collections.abc import Callable
@@ -11,10 +11,9 @@ from typing import Literal
 
 import numpy as np
 
+from app.engine.objectives import surface_functions as fn
+from app.engine.objectives.surface_functions import Pair
 from app.engine.types import Array
-
-Pair = tuple[Array, Array]
-TWO_PI = 2.0 * np.pi
 
 
 @dataclass(frozen=True)
@@ -77,240 +76,6 @@ def _loc(x: float, y: float, value: float) -> Minimum:
     return Minimum((x, y), value, "local")
 
 
-# --- bowl -------------------------------------------------------------------------------
-
-
-def _bowl(x: Array, y: Array) -> Array:
-    """x² + y²."""
-    return x * x + y * y
-
-
-def _bowl_grad(x: Array, y: Array) -> Pair:
-    """(2x, 2y)."""
-    return 2.0 * x, 2.0 * y
-
-
-# --- ravine -----------------------------------------------------------------------------
-
-
-def _ravine(x: Array, y: Array) -> Array:
-    """0.5 x² + 10 y²."""
-    return 0.5 * x * x + 10.0 * y * y
-
-
-def _ravine_grad(x: Array, y: Array) -> Pair:
-    """(x, 20y)."""
-    return x.copy(), 20.0 * y
-
-
-# --- rosenbrock -------------------------------------------------------------------------
-
-
-def _rosenbrock(x: Array, y: Array) -> Array:
-    """(1 - x)² + 100 (y - x²)²."""
-    a = 1.0 - x
-    a *= a
-    r = x * x
-    np.subtract(y, r, out=r)
-    r *= r
-    r *= 100.0
-    r += a
-    return r
-
-
-def _rosenbrock_grad(x: Array, y: Array) -> Pair:
-    """(x (2 - 400 r) - 2, 200 r) with r = y - x²; few operations, all in place."""
-    r = x * x
-    np.subtract(y, r, out=r)
-    dy = r * 200.0
-    r *= -400.0
-    r += 2.0
-    r *= x
-    r -= 2.0
-    return r, dy
-
-
-# --- himmelblau -------------------------------------------------------------------------
-
-
-def _himmelblau(x: Array, y: Array) -> Array:
-    """(x² + y - 11)² + (x + y² - 7)²."""
-    a = x * x + y - 11.0
-    b = x + y * y - 7.0
-    return a * a + b * b
-
-
-def _himmelblau_grad(x: Array, y: Array) -> Pair:
-    """(4xa + 2b, 2a + 4yb)."""
-    a = x * x + y - 11.0
-    b = x + y * y - 7.0
-    return 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b
-
-
-# --- beale ------------------------------------------------------------------------------
-
-
-def _beale_terms(x: Array, y: Array) -> tuple[Array, Array, Array, Array]:
-    """The three residuals of Beale's function and y²."""
-    y2 = y * y
-    a = 1.5 - x + x * y
-    b = 2.25 - x + x * y2
-    c = 2.625 - x + x * y2 * y
-    return a, b, c, y2
-
-
-def _beale(x: Array, y: Array) -> Array:
-    """(1.5 - x + xy)² + (2.25 - x + xy²)² + (2.625 - x + xy³)²."""
-    a, b, c, _ = _beale_terms(x, y)
-    return a * a + b * b + c * c
-
-
-def _beale_grad(x: Array, y: Array) -> Pair:
-    """Chain rule through the three residuals."""
-    a, b, c, y2 = _beale_terms(x, y)
-    dx = 2.0 * (a * (y - 1.0) + b * (y2 - 1.0) + c * (y2 * y - 1.0))
-    dy = 2.0 * x * (a + 2.0 * y * b + 3.0 * y2 * c)
-    return dx, dy
-
-
-# --- booth ------------------------------------------------------------------------------
-
-
-def _booth(x: Array, y: Array) -> Array:
-    """(x + 2y - 7)² + (2x + y - 5)²."""
-    a = x + 2.0 * y - 7.0
-    b = 2.0 * x + y - 5.0
-    return a * a + b * b
-
-
-def _booth_grad(x: Array, y: Array) -> Pair:
-    """(2a + 4b, 4a + 2b)."""
-    a = x + 2.0 * y - 7.0
-    b = 2.0 * x + y - 5.0
-    return 2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b
-
-
-# --- matyas -----------------------------------------------------------------------------
-
-
-def _matyas(x: Array, y: Array) -> Array:
-    """0.26 (x² + y²) - 0.48 xy."""
-    return 0.26 * (x * x + y * y) - 0.48 * x * y
-
-
-def _matyas_grad(x: Array, y: Array) -> Pair:
-    """(0.52x - 0.48y, 0.52y - 0.48x)."""
-    return 0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x
-
-
-# --- three-hump camel -------------------------------------------------------------------
-
-
-def _three_hump(x: Array, y: Array) -> Array:
-    """2x² - 1.05x⁴ + x⁶/6 + xy + y²."""
-    x2 = x * x
-    return x2 * (2.0 + x2 * (-1.05 + x2 / 6.0)) + x * y + y * y
-
-
-def _three_hump_grad(x: Array, y: Array) -> Pair:
-    """(4x - 4.2x³ + x⁵ + y, x + 2y)."""
-    x2 = x * x
-    return x * (4.0 + x2 * (-4.2 + x2)) + y, x + 2.0 * y
-
-
-# --- six-hump camel ---------------------------------------------------------------------
-
-
-def _six_hump(x: Array, y: Array) -> Array:
-    """(4 - 2.1x² + x⁴/3) x² + xy + (-4 + 4y²) y²."""
-    x2 = x * x
-    y2 = y * y
-    return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (4.0 * y2 - 4.0) * y2
-
-
-def _six_hump_grad(x: Array, y: Array) -> Pair:
-    """(8x - 8.4x³ + 2x⁵ + y, x - 8y + 16y³)."""
-    x2 = x * x
-    y2 = y * y
-    return x * (8.0 + x2 * (-8.4 + 2.0 * x2)) + y, x + y * (16.0 * y2 - 8.0)
-
-
-# --- rastrigin --------------------------------------------------------------------------
-
-
-def _rastrigin(x: Array, y: Array) -> Array:
-    """20 + x² - 10 cos 2πx + y² - 10 cos 2πy."""
-    return 20.0 + x * x + y * y - 10.0 * (np.cos(TWO_PI * x) + np.cos(TWO_PI * y))
-
-
-def _rastrigin_grad(x: Array, y: Array) -> Pair:
-    """(2x + 20π sin 2πx, 2y + 20π sin 2πy)."""
-    k = 10.0 * TWO_PI
-    return 2.0 * x + k * np.sin(TWO_PI * x), 2.0 * y + k * np.sin(TWO_PI * y)
-
-
-# --- ackley -----------------------------------------------------------------------------
-
-
-def _ackley(x: Array, y: Array) -> Array:
-    """-20 exp(-0.2 √(0.5(x² + y²))) - exp(0.5(cos 2πx + cos 2πy)) + e + 20."""
-    r = np.sqrt(0.5 * (x * x + y * y))
-    bumps = np.exp(0.5 * (np.cos(TWO_PI * x) + np.cos(TWO_PI * y)))
-    return -20.0 * np.exp(-0.2 * r) - bumps + np.e + 20.0
-
-
-def _ackley_grad(x: Array, y: Array) -> Pair:
-    """Analytic gradient; the cone term's undefined gradient at the origin is taken as 0."""
-    r = np.sqrt(0.5 * (x * x + y * y))
-    positive = r > 0.0
-    safe_r = np.where(positive, r, 1.0)
-    cone = np.where(positive, 2.0 * np.exp(-0.2 * r) / safe_r, 0.0)
-    bumps = np.pi * np.exp(0.5 * (np.cos(TWO_PI * x) + np.cos(TWO_PI * y)))
-    return cone * x + bumps * np.sin(TWO_PI * x), cone * y + bumps * np.sin(TWO_PI * y)
-
-
-# --- saddle -----------------------------------------------------------------------------
-
-
-def _saddle(x: Array, y: Array) -> Array:
-    """x² - y²."""
-    return x * x - y * y
-
-
-def _saddle_grad(x: Array, y: Array) -> Pair:
-    """(2x, -2y)."""
-    return 2.0 * x, -2.0 * y
-
-
-# --- styblinski-tang --------------------------------------------------------------------
-
-
-def _styblinski_tang(x: Array, y: Array) -> Array:
-    """0.5 Σ (t⁴ - 16t² + 5t)."""
-    x2 = x * x
-    y2 = y * y
-    return 0.5 * (x2 * (x2 - 16.0) + 5.0 * x + y2 * (y2 - 16.0) + 5.0 * y)
-
-
-def _styblinski_tang_grad(x: Array, y: Array) -> Pair:
-    """(2x³ - 16x + 2.5, 2y³ - 16y + 2.5)."""
-    return x * (2.0 * x * x - 16.0) + 2.5, y * (2.0 * y * y - 16.0) + 2.5
-
-
-# --- double well ------------------------------------------------------------------------
-
-
-def _double_well(x: Array, y: Array) -> Array:
-    """(x² - 1)² + 0.25x + y²."""
-    a = x * x - 1.0
-    return a * a + 0.25 * x + y * y
-
-
-def _double_well_grad(x: Array, y: Array) -> Pair:
-    """(4x (x² - 1) + 0.25, 2y)."""
-    return 4.0 * x * (x * x - 1.0) + 0.25, 2.0 * y
-
-
 # --- registry ---------------------------------------------------------------------------
 
 _ST_LOW = -2.903534027771
@@ -327,8 +92,8 @@ _ALL = (
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
-        value=_bowl,
-        gradient=_bowl_grad,
+        value=fn.bowl,
+        gradient=fn.bowl_grad,
     ),
     Surface(
         name="ravine",
@@ -340,8 +105,8 @@ _ALL = (
         domain=((-4.0, 4.0), (-2.0, 2.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
-        value=_ravine,
-        gradient=_ravine_grad,
+        value=fn.ravine,
+        gradient=fn.ravine_grad,
     ),
     Surface(
         name="rosenbrock",
@@ -353,8 +118,8 @@ _ALL = (
         domain=((-2.0, 2.0), (-1.0, 3.0)),
         minima=(_glob(1.0, 1.0, 0.0),),
         log_scale=True,
-        value=_rosenbrock,
-        gradient=_rosenbrock_grad,
+        value=fn.rosenbrock,
+        gradient=fn.rosenbrock_grad,
     ),
     Surface(
         name="himmelblau",
@@ -371,8 +136,8 @@ _ALL = (
             _glob(3.584428340330, -1.848126526964, 0.0),
         ),
         log_scale=True,
-        value=_himmelblau,
-        gradient=_himmelblau_grad,
+        value=fn.himmelblau,
+        gradient=fn.himmelblau_grad,
     ),
     Surface(
         name="beale",
@@ -384,8 +149,8 @@ _ALL = (
         domain=((-4.5, 4.5), (-4.5, 4.5)),
         minima=(_glob(3.0, 0.5, 0.0),),
         log_scale=True,
-        value=_beale,
-        gradient=_beale_grad,
+        value=fn.beale,
+        gradient=fn.beale_grad,
     ),
     Surface(
         name="booth",
@@ -397,8 +162,8 @@ _ALL = (
         domain=((-10.0, 10.0), (-10.0, 10.0)),
         minima=(_glob(1.0, 3.0, 0.0),),
         log_scale=False,
-        value=_booth,
-        gradient=_booth_grad,
+        value=fn.booth,
+        gradient=fn.booth_grad,
     ),
     Surface(
         name="matyas",
@@ -410,8 +175,8 @@ _ALL = (
         domain=((-10.0, 10.0), (-10.0, 10.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
-        value=_matyas,
-        gradient=_matyas_grad,
+        value=fn.matyas,
+        gradient=fn.matyas_grad,
     ),
     Surface(
         name="three_hump_camel",
@@ -427,8 +192,8 @@ _ALL = (
             _loc(-1.747552345830, 0.873776172915, 0.298638442237),
         ),
         log_scale=False,
-        value=_three_hump,
-        gradient=_three_hump_grad,
+        value=fn.three_hump,
+        gradient=fn.three_hump_grad,
     ),
     Surface(
         name="six_hump_camel",
@@ -447,8 +212,8 @@ _ALL = (
             _loc(1.607104752920, 0.568651454884, 2.104250310311),
         ),
         log_scale=False,
-        value=_six_hump,
-        gradient=_six_hump_grad,
+        value=fn.six_hump,
+        gradient=fn.six_hump_grad,
     ),
     Surface(
         name="rastrigin",
@@ -460,8 +225,8 @@ _ALL = (
         domain=((-5.12, 5.12), (-5.12, 5.12)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
-        value=_rastrigin,
-        gradient=_rastrigin_grad,
+        value=fn.rastrigin,
+        gradient=fn.rastrigin_grad,
     ),
     Surface(
         name="ackley",
@@ -474,8 +239,8 @@ _ALL = (
         domain=((-5.0, 5.0), (-5.0, 5.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
-        value=_ackley,
-        gradient=_ackley_grad,
+        value=fn.ackley,
+        gradient=fn.ackley_grad,
     ),
     Surface(
         name="saddle",
@@ -487,8 +252,8 @@ _ALL = (
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=(),
         log_scale=False,
-        value=_saddle,
-        gradient=_saddle_grad,
+        value=fn.saddle,
+        gradient=fn.saddle_grad,
     ),
     Surface(
         name="styblinski_tang",
@@ -505,8 +270,8 @@ _ALL = (
             _loc(_ST_HIGH, _ST_HIGH, -50.058893310568),
         ),
         log_scale=False,
-        value=_styblinski_tang,
-        gradient=_styblinski_tang_grad,
+        value=fn.styblinski_tang,
+        gradient=fn.styblinski_tang_grad,
     ),
     Surface(
         name="double_well",
@@ -521,8 +286,8 @@ _ALL = (
             _loc(0.967148937883, 0.0, 0.245963357805),
         ),
         log_scale=False,
-        value=_double_well,
-        gradient=_double_well_grad,
+        value=fn.double_well,
+        gradient=fn.double_well_grad,
     ),
 )
 
