@@ -63,7 +63,7 @@ export async function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
     scene: {
       xaxis: { title: { text: "x" }, range: xRange }, yaxis: { title: { text: "y" }, range: yRange },
       zaxis: { title: { text: scale.label }, range: [lo, hi + 0.05 * (hi - lo)] },
-      camera: { eye: { x: 1.5, y: -1.5, z: 1.2 } },
+      camera: { eye: { x: 0.4, y: -1.3, z: 1.9 } },
     },
     showlegend: false, uirevision: title,
   }, CONFIG);

@@ -18,7 +18,8 @@ export function addTrajectoryTraces(state) {
     const name = state.runs.length > 1 ? runState.label : `start ${j + 1}`;
     contour.push({ type: "scatter", mode: "lines+markers", x: [], y: [], line: { color: c, width: 2 },
       marker: { size: 4, color: c }, name, hovertemplate: `${name}<br>(%{x:.4f}, %{y:.4f})<extra></extra>` });
-    surface.push({ type: "scatter3d", mode: "lines", x: [], y: [], z: [], line: { color: c, width: 6 },
+    surface.push({ type: "scatter3d", mode: "lines+markers", x: [], y: [], z: [], line: { color: c, width: 7 },
+      marker: { size: 2.5, color: c },
       name, hoverinfo: "skip" });
     loss.push({ type: "scatter", mode: "lines", x: [], y: [], line: { color: c }, name,
       showlegend: j === 0 || state.runs.length === 1 });
