@@ -11,7 +11,7 @@ from app.api.schemas import GaussianInit, GridInit, InitSpec, RunRequest, Unifor
 from app.config import Settings
 from app.engine import optimizers, starts
 from app.engine.objectives.surfaces import SurfaceObjective, get_surface
-from app.engine.outcomes import Context, Landmark, describe
+from app.engine.outcomes import Context, Landmark, describe_all
 from app.engine.runner import STATUSES, Descent, Frame, RunConfig
 from app.engine.types import Array
 
@@ -35,11 +35,18 @@ def prepare(req: RunRequest, settings: Settings) -> PreparedRun:
     rule = optimizers.get_rule(req.optimizer.name)
     hp = rule.hyper(**req.optimizer.model_dump(exclude={"name"}))
     optimizers.validate(hp)
-    span = max(x1 - x0, y1 - y0)
     bound = req.bound if req.bound is not None else 1e3 * max(abs(x0), abs(x1), abs(y0), abs(y1))
+    if np.abs(w0).max() > bound:
+        raise ValueError(
+            f"every start must lie within ±bound = ±{bound:g}, where a run counts as diverged; "
+            "move the start or pass a larger 'bound'"
+        )
     config = RunConfig(req.steps, req.every, req.tol, bound, req.include_grad)
     landmarks = [Landmark(m.point, m.value, m.kind) for m in surface.minima]
-    context = Context(objective, rule.name, hp.lr, req.tol, bound, landmarks, 1e-3 * span)
+    radius = 1e-3 * max(x1 - x0, y1 - y0)
+    context = Context(
+        objective, rule.name, hp.lr, req.tol, bound, landmarks, radius, hp.weight_decay
+    )
     return PreparedRun(Descent(objective, rule, hp, w0, config), w0, context)
 
 
@@ -133,23 +140,26 @@ def frame_payload(frame: Frame) -> dict[str, Any]:
 def summary_payload(run: PreparedRun) -> list[dict[str, Any]]:
     """How each trajectory ended, with its explanation."""
     summary = run.descent.summary()
+    messages = describe_all(summary, run.starts, run.context)
+    statuses = [STATUSES[code] for code in summary.status.tolist()]
     return [
         {
-            "status": STATUSES[int(summary.status[i])],
-            "steps_taken": int(summary.steps_taken[i]),
-            "point": summary.point[i].tolist(),
-            "loss": float(summary.loss[i]),
-            "grad_norm": float(summary.grad_norm[i]),
-            "message": describe(
-                STATUSES[int(summary.status[i])],
-                int(summary.steps_taken[i]),
-                run.starts[i],
-                summary.point[i],
-                float(summary.grad_norm[i]),
-                run.context,
-            ),
+            "status": status,
+            "steps_taken": taken,
+            "point": point,
+            "loss": loss,
+            "grad_norm": norm,
+            "message": message,
         }
-        for i in range(summary.status.size)
+        for status, taken, point, loss, norm, message in zip(
+            statuses,
+            summary.steps_taken.tolist(),
+            summary.point.tolist(),
+            summary.loss.tolist(),
+            summary.grad_norm.tolist(),
+            messages,
+            strict=True,
+        )
     ]
 
 
@@ -159,25 +169,20 @@ def run_to_end(run: PreparedRun) -> dict[str, Any]:
     index = np.concatenate([f.index for f in frames])
     order = np.argsort(index, kind="stable")
     cuts = np.cumsum(np.bincount(index, minlength=run.starts.shape[0]))[:-1]
-    steps = np.concatenate([np.full(f.index.size, f.step) for f in frames])[order]
-    points = np.concatenate([f.points for f in frames])[order]
-    loss = np.concatenate([f.loss for f in frames])[order]
-    grads = [f.grad for f in frames if f.grad is not None]
-    grad = np.concatenate(grads)[order] if grads else None
-    ends = summary_payload(run)
+
+    def per_trajectory(parts: list[Any]) -> list[Any]:
+        return [chunk.tolist() for chunk in np.split(np.concatenate(parts)[order], cuts)]
+
+    columns = {
+        "steps": per_trajectory([np.full(f.index.size, f.step) for f in frames]),
+        "points": per_trajectory([f.points for f in frames]),
+        "loss": per_trajectory([f.loss for f in frames]),
+    }
+    if frames[0].grad is not None:
+        columns["grad"] = per_trajectory([f.grad for f in frames])
     trajectories = []
-    for i, (s, p, lo) in enumerate(
-        zip(np.split(steps, cuts), np.split(points, cuts), np.split(loss, cuts), strict=True)
-    ):
-        end = ends[i]
-        item: dict[str, Any] = {"steps": s.tolist(), "points": p.tolist(), "loss": lo.tolist()}
-        if grad is not None:
-            item["grad"] = np.split(grad, cuts)[i].tolist()
-        item.update(
-            status=end["status"],
-            steps_taken=end["steps_taken"],
-            grad_norm=end["grad_norm"],
-            message=end["message"],
-        )
+    for i, end in enumerate(summary_payload(run)):
+        item = {name: values[i] for name, values in columns.items()}
+        item.update((key, end[key]) for key in ("status", "steps_taken", "grad_norm", "message"))
         trajectories.append(item)
     return {"trajectories": trajectories}

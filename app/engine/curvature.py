@@ -1,4 +1,4 @@
-"""Second-order facts about an objective at a point, from its gradient alone."""
+"""Second-order facts about an objective, from its gradient alone, for many points at once."""
 
 import numpy as np
 
@@ -6,35 +6,47 @@ from app.engine.objectives.base import Objective
 from app.engine.types import Array
 
 
-def hessian(objective: Objective, point: Array, h: float = 1e-5) -> Array:
-    """Symmetrised Hessian at `point: (P,)` by centred differences of the gradient: (P, P).
+def hessians(objective: Objective, points: Array, h: float = 1e-5) -> Array:
+    """Symmetrised Hessians at `points: (N, P)` by centred differences of the gradient.
 
-    Column j is (∇f(w + h e_j) − ∇f(w − h e_j)) / 2h; all 2P probes go through one batched call.
+    Column j of each is (∇f(w + h e_j) - ∇f(w - h e_j)) / 2h; all 2NP probes go through one
+    batched gradient call. Returns (N, P, P); rows may hold non-finite values.
     """
-    p = point.size
-    probes = np.repeat(point[None, :], 2 * p, axis=0)
+    n, p = points.shape
     steps = h * np.eye(p)
-    probes[:p] += steps
-    probes[p:] -= steps
-    with np.errstate(all="ignore"):  # a non-finite Hessian is reported by `eigenvalues`
-        g = objective.grad(np.asfortranarray(probes))
-        cols = (g[:p] - g[p:]) / (2 * h)
-    hess: Array = 0.5 * (cols + cols.T)
-    return hess
+    probes = np.concatenate([points[:, None, :] + steps, points[:, None, :] - steps], axis=1)
+    with np.errstate(all="ignore"):  # callers check finiteness
+        g = objective.grad(np.asfortranarray(probes.reshape(n * 2 * p, p)))
+        g = g.reshape(n, 2 * p, p)
+        cols = (g[:, :p] - g[:, p:]) / (2 * h)
+    return np.asarray(0.5 * (cols + cols.transpose(0, 2, 1)), dtype=np.float64)
+
+
+def hessian(objective: Objective, point: Array, h: float = 1e-5) -> Array:
+    """The Hessian at one point `(P,)`: (P, P)."""
+    one: Array = hessians(objective, point[None, :], h)[0]
+    return one
+
+
+def spectra(objective: Objective, points: Array) -> Array:
+    """Hessian eigenvalues at each point, ascending: (N, P), NaN rows where not finite."""
+    hess = hessians(objective, points)
+    finite = np.all(np.isfinite(hess), axis=(1, 2))
+    out = np.full(points.shape, np.nan)
+    if finite.any():
+        out[finite] = np.linalg.eigvalsh(hess[finite])
+    return out
 
 
 def eigenvalues(objective: Objective, point: Array) -> Array:
-    """Eigenvalues of the Hessian at `point`, ascending; NaN-free or empty if it is not finite."""
-    hess = hessian(objective, point)
-    if not np.all(np.isfinite(hess)):
-        return np.empty(0)
-    return np.linalg.eigvalsh(hess).astype(np.float64)
+    """Eigenvalues of the Hessian at one point, ascending; empty if it is not finite."""
+    lam = spectra(objective, point[None, :])[0]
+    return lam if np.all(np.isfinite(lam)) else np.empty(0)
 
 
-def stationary_kind(objective: Objective, point: Array, rtol: float = 1e-6) -> str:
-    """Name a stationary point from its curvature: minimum, maximum, saddle or flat."""
-    lam = eigenvalues(objective, point)
-    if lam.size == 0:
+def kind_of(lam: Array, rtol: float = 1e-6) -> str:
+    """Name a stationary point from its Hessian eigenvalues: minimum, maximum, saddle or flat."""
+    if lam.size == 0 or not np.all(np.isfinite(lam)):
         return "point"
     scale = max(float(np.abs(lam).max()), 1e-12)
     pos, neg = bool(np.any(lam > rtol * scale)), bool(np.any(lam < -rtol * scale))
@@ -47,15 +59,21 @@ def stationary_kind(objective: Objective, point: Array, rtol: float = 1e-6) -> s
     return "flat stationary point"
 
 
-def newton_target(objective: Objective, point: Array) -> Array | None:
-    """The stationary point a Newton step from `point` points to, w - H⁻¹∇f, or None."""
-    hess = hessian(objective, point)
-    g = objective.grad(np.asfortranarray(point[None, :]))[0]
-    if not (np.all(np.isfinite(hess)) and np.all(np.isfinite(g))):
-        return None
-    try:
-        step = np.linalg.solve(hess, g)
-    except np.linalg.LinAlgError:
-        return None
-    target: Array = point - step
-    return target if np.all(np.isfinite(target)) else None
+def stationary_kind(objective: Objective, point: Array, rtol: float = 1e-6) -> str:
+    """Name the stationary point at `point` from its curvature."""
+    return kind_of(eigenvalues(objective, point), rtol)
+
+
+def newton_steps(objective: Objective, points: Array) -> Array:
+    """H⁻¹∇f at each point (pseudo-inverse where H is singular): (N, P); NaN where not finite.
+
+    `points - newton_steps(...)` estimates the nearest stationary point of each.
+    """
+    hess = hessians(objective, points)
+    with np.errstate(all="ignore"):
+        g = objective.grad(np.asfortranarray(points))
+    finite = np.all(np.isfinite(hess), axis=(1, 2)) & np.all(np.isfinite(g), axis=1)
+    out = np.full(points.shape, np.nan)
+    if finite.any():
+        out[finite] = np.einsum("nij,nj->ni", np.linalg.pinv(hess[finite]), g[finite])
+    return out

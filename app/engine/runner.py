@@ -53,13 +53,19 @@ class Frame:
 
 @dataclass(frozen=True)
 class Summary:
-    """How each trajectory ended: status codes index `STATUSES`; arrays are (K,) or (K, P)."""
+    """How each trajectory ended: status codes index `STATUSES`; arrays are (K,) or (K, P).
+
+    `point` and `loss` are the last recorded state. For a diverged row, `escape_loss` is the
+    loss where the fatal step landed (possibly inf or NaN; never sent anywhere as a number);
+    for the other rows it is NaN.
+    """
 
     status: IntArray
     steps_taken: IntArray
     point: Array
     loss: Array
     grad_norm: Array
+    escape_loss: Array
 
 
 @dataclass
@@ -86,6 +92,7 @@ class Descent:
         self._point = np.zeros((k, p))
         self._loss = np.zeros(k)
         self._grad_norm = np.zeros(k)
+        self._escape_loss = np.full(k, np.nan)
         self._shards = [
             self._new_shard(starts, lo, min(lo + config.shard_rows, k))
             for lo in range(0, k, config.shard_rows)
@@ -114,7 +121,9 @@ class Descent:
         """How each trajectory ended; only valid once `frames()` is exhausted."""
         if self._shards:
             raise RuntimeError("the run has not finished: exhaust frames() first")
-        return Summary(self._status, self._steps, self._point, self._loss, self._grad_norm)
+        return Summary(
+            self._status, self._steps, self._point, self._loss, self._grad_norm, self._escape_loss
+        )
 
     def _step_all(self, s: int) -> list[Frame]:
         """Check and advance every shard from step s to s + 1; return what was recorded at s."""
@@ -153,6 +162,8 @@ class Descent:
         taken = np.where(conv[stop], s, s + 1)
         norms = gn2 if gn2 is not None else _row_sq_norm(g)
         self._finish(shard.index[stop], w[stop], norms[stop], taken, status)
+        fell = stop & ~conv
+        self._escape_loss[shard.index[fell]] = self.objective.loss(w_next[fell])
         rows = None if recorded else stop
         part = self._record(s, shard.index, w, g, rows)
         keep = ~stop

@@ -7,7 +7,7 @@ import pytest
 
 from app.engine.objectives.surfaces import SurfaceObjective, get_surface
 from app.engine.optimizers import SGD, get_rule
-from app.engine.outcomes import Context, Landmark, coords, describe, nearest
+from app.engine.outcomes import Context, Landmark, coords, describe, describe_all, nearest
 from app.engine.runner import STATUSES, Descent, RunConfig, Summary
 from app.engine.starts import as_batch
 from app.engine.types import Array
@@ -38,14 +38,7 @@ def _explain(name: str, lr: float, start: tuple[float, float], steps: int) -> tu
     """Status name and explanation of a one-start SGD run, as the API builds them."""
     summary, w0 = _sgd(name, lr, start, steps)
     status = STATUSES[int(summary.status[0])]
-    message = describe(
-        status,
-        int(summary.steps_taken[0]),
-        w0,
-        summary.point[0],
-        float(summary.grad_norm[0]),
-        _context(name, lr=lr),
-    )
+    message = describe_all(summary, w0.reshape(1, -1), _context(name, lr=lr))[0]
     return status, message
 
 
