@@ -12,8 +12,8 @@ async function show(name) {
   const view = VIEWS[name] ? name : "descent";
   for (const section of document.querySelectorAll("[data-view]")) section.hidden = section.dataset.view !== view;
   for (const link of document.querySelectorAll("[data-view-link]")) {
-    link.toggleAttribute("aria-current", link.dataset.viewLink === view);
     if (link.dataset.viewLink === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
   }
   if (!mounted.has(view)) {
     mounted.add(view);

@@ -3,19 +3,20 @@
 /* global Plotly */
 import { getJSON, postJSON } from "./api.js";
 import { hyperField, readHyper } from "./hyper.js";
-import { color, decodeTyped, drawLoss, drawSurfaces, lift, makeScale } from "./plots.js";
+import { color, decodeTyped, drawLoss, drawSurfaces, makeScale } from "./plots.js";
 import { streamRun } from "./stream.js";
 import { toast } from "./toast.js";
 import {
-  addTrajectoryTraces, clearTrajectoryTraces, lastStep, render,
+  addTrajectoryTraces, clearTrajectoryTraces, lastStep, nextStep, render, showProgress,
 } from "./trajectories.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_POINTS = 2000; // recorded points per trajectory the page asks for
+const MAX_STARTS = 50; // starts on the page; scripts can use the API for thousands
 
 const state = {
   surfaces: new Map(), optimizers: new Map(), surface: null, grid: null, scale: null,
-  starts: [], runs: [], cursor: 0, playing: false, controller: null, lastTick: 0,
+  starts: [], runs: [], cursor: 0, playing: false, controller: null, lastTick: 0, dirty: false,
 };
 
 // ---- set-up ---------------------------------------------------------------------------
@@ -26,14 +27,18 @@ export async function mount() {
   ]);
   surfaces.forEach((s) => state.surfaces.set(s.name, s));
   optimizers.forEach((o) => state.optimizers.set(o.name, o));
-  fillSelect($("surface"), surfaces.map((s) => [s.name, s.title]), "rosenbrock");
-  fillSelect($("optimizer"), optimizers.map((o) => [o.name, o.title]), "adam");
+  fillSelect($("surface"), surfaces.map((s) => [s.name, s.title]), "himmelblau");
+  fillSelect($("optimizer"), optimizers.map((o) => [o.name, o.title]), "sgd");
   buildRaceList(optimizers);
   wireControls();
   showOptimizer();
   showLearningRate();
   showSpeed();
   await showSurface();
+  $("plot-contour").on("plotly_click", (event) => {
+    const point = event.points[0];
+    addStarts([[point.x, point.y]]);
+  });
   requestAnimationFrame(tick);
 }
 
@@ -93,14 +98,10 @@ async function showSurface() {
   const raw = await getJSON(`/api/v1/surfaces/${surface.name}/grid?resolution=128`);
   state.grid = { x: decodeTyped(raw.x), y: decodeTyped(raw.y), z: decodeTyped(raw.z) };
   state.scale = makeScale(surface.log_scale, raw.zmin);
-  state.lift = lift(state.grid, state.scale);
-  await drawSurfaces($("plot-surface"), $("plot-contour"), state.grid, state.scale, surface.title);
+  const [lo, hi] = await drawSurfaces($("plot-surface"), $("plot-contour"), state.grid, state.scale, surface.title);
+  state.lift = 0.015 * (hi - lo); // paths float just above the 3-D surface, so it hides none
   drawLoss($("plot-loss"));
   Plotly.addTraces($("plot-contour"), startsTrace());
-  $("plot-contour").on("plotly_click", (event) => {
-    const point = event.points[0];
-    addStarts([[point.x, point.y]]);
-  });
   showStarts();
 }
 
@@ -113,7 +114,9 @@ function startsTrace() {
 
 function addStarts(points) {
   if (state.runs.length) reset();
-  state.starts.push(...points);
+  const room = MAX_STARTS - state.starts.length;
+  if (points.length > room) toast(`The page holds ${MAX_STARTS} starts at most; the API takes thousands.`);
+  state.starts.push(...points.slice(0, Math.max(0, room)));
   showStarts();
 }
 
@@ -166,19 +169,23 @@ async function run(play) {
   }));
   addTrajectoryTraces(state);
   state.playing = play;
-  $("pause").textContent = "Pause";
+  state.outcomesKey = null;
+  showProgress(state);
   await Promise.all(specs.map((spec, r) => {
     const body = {
       objective: { surface: state.surface.name }, optimizer: spec, starts: state.starts,
       steps, every: Math.max(1, Math.ceil(steps / MAX_POINTS)), include_grad: true,
+      tol: Number($("tol").value),
     };
-    return streamRun(body, { onFrame: (f) => addFrame(state.runs[r], f), signal: controller.signal })
+    const onFrame = (frame) => { if (!controller.signal.aborted) addFrame(state.runs[r], frame); };
+    return streamRun(body, { onFrame, signal: controller.signal })
       .then((summary) => { if (state.controller === controller) state.runs[r].summary = summary.trajectories; })
       .catch((error) => { if (!controller.signal.aborted) { state.runs[r].error = error; toast(error); } });
   }));
 }
 
 function addFrame(runState, frame) {
+  state.dirty = true;
   frame.index.forEach((j, n) => {
     const t = runState.trajs[j];
     t.steps.push(frame.step);
@@ -194,29 +201,29 @@ function reset() {
   state.runs = [];
   state.cursor = 0;
   state.playing = false;
-  clearTrajectoryTraces(state);
+  state.outcomesKey = null;
+  clearTrajectoryTraces();
   $("outcomes").replaceChildren(Object.assign(document.createElement("li"), {
     className: "muted", textContent: "Run a descent to see how each trajectory ends.",
   }));
-  $("progress").textContent = "Step 0";
+  showProgress(state);
 }
 
 function togglePause() {
   if (!state.runs.length) return;
   state.playing = !state.playing;
-  $("pause").textContent = state.playing ? "Pause" : "Resume";
+  showProgress(state);
 }
 
+// Step shows the next recorded step: with long runs the page records every k-th step.
 async function stepOnce() {
   if (!state.runs.length) {
     const started = run(false);
-    state.cursor = 0;
     render(state);
     return started;
   }
   state.playing = false;
-  $("pause").textContent = "Resume";
-  state.cursor = Math.min(Math.floor(state.cursor) + 1, lastStep(state));
+  state.cursor = nextStep(state);
   render(state);
 }
 
@@ -227,10 +234,15 @@ const finished = () => state.runs.length > 0 && state.runs.every((r) => r.summar
 function tick(now) {
   const dt = Math.min(0.1, (now - state.lastTick) / 1000);
   state.lastTick = now;
+  const before = Math.floor(state.cursor);
   if (state.playing && state.runs.length) {
     state.cursor = Math.min(state.cursor + speed() * dt, lastStep(state));
     if (finished() && state.cursor >= lastStep(state)) state.playing = false;
-    render(state);
+  }
+  // Draw when the cursor passed a step, new frames arrived, or playback just ended.
+  if (Math.floor(state.cursor) !== before || state.dirty || (state.runs.length && !state.playing)) {
+    if (state.runs.length) render(state);
+    state.dirty = false;
   }
   requestAnimationFrame(tick);
 }

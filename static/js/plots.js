@@ -23,20 +23,16 @@ export function decodeTyped(typed) {
 // Values that span decades read better on log10(1 + f - fmin).
 export function makeScale(logScale, zmin) {
   if (!logScale) return { f: (z) => z, label: "f(x, y)" };
-  return { f: (z) => Math.log10(1 + Math.max(0, z - zmin)), label: "log₁₀(1 + f − min f)" };
+  return { f: (z) => Math.log10(1 + Math.max(0, z - zmin)), label: "log₁₀(1+f−min)" };
 }
 
-// Lift a path slightly above the surface so the 3-D view does not hide it.
-export function lift(grid, scale) {
-  let lo = Infinity, hi = -Infinity;
-  for (const row of grid.z) for (const v of row) { const s = scale.f(v); if (s < lo) lo = s; if (s > hi) hi = s; }
-  return 0.015 * (hi - lo);
-}
+
 
 const CONFIG = { responsive: true, displaylogo: false };
 const MARGIN = { l: 40, r: 10, t: 30, b: 35 };
 
 // The contour map first (fast, so the first plot shows at once), then the 3-D surface.
+// Resolves to the [min, max] of the plotted (scaled) values.
 export async function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
   const z = grid.z.map((row) => row.map(scale.f));
   const xRange = [grid.x[0], grid.x.at(-1)];
@@ -67,12 +63,14 @@ export async function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
     },
     showlegend: false, uirevision: title,
   }, CONFIG);
+  return [lo, hi];
 }
 
 export function drawLoss(div) {
   Plotly.react(div, [], {
     title: { text: "Loss per step", font: { size: 14 } }, margin: MARGIN,
-    xaxis: { title: { text: "step" } }, yaxis: { title: { text: "f (log scale)" }, type: "log" },
+    xaxis: { title: { text: "step" } },
+    yaxis: { title: { text: "f − f* (log scale)" }, type: "log", exponentformat: "power" },
     showlegend: true, legend: { orientation: "h" },
   }, CONFIG);
 }

@@ -47,6 +47,10 @@ def test_click_start_and_run_draws_the_trajectory(
     page: Page, server_url: str, console: Console
 ) -> None:
     open_view(page, server_url)
+    page.select_option("#surface", "rosenbrock")
+    page.wait_for_function("() => document.getElementById('formula').textContent.includes('100')")
+    page.select_option("#optimizer", "adam")
+    set_range(page, "#lr", -1.7)  # lr = 0.02
     box = page.locator("#plot-contour .nsewdrag").first.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.25)
@@ -125,4 +129,50 @@ def test_page_needs_no_other_host_and_sends_a_strict_csp(
 def test_api_docs_render_offline(page: Page, server_url: str, console: Console) -> None:
     page.goto(server_url + "/docs")
     page.wait_for_selector("[data-path='/api/v1/runs/stream']")
+    assert console.errors == []
+
+
+def test_switching_surfaces_keeps_one_click_one_start(
+    page: Page, server_url: str, console: Console
+) -> None:
+    open_view(page, server_url)
+    titles = {s["name"]: s["title"] for s in httpx.get(server_url + "/api/v1/surfaces").json()}
+    for name in ("bowl", "ravine", "booth"):
+        page.select_option("#surface", name)
+        page.wait_for_function(
+            "t => document.getElementById('plot-surface').layout.title.text === t",
+            arg=titles[name],
+        )
+    box = page.locator("#plot-contour .nsewdrag").first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => document.getElementById('plot-contour').data[1].x.length > 0")
+    page.wait_for_timeout(300)
+    assert len(trace_points(page, 1)) == 1
+    assert console.errors == []
+
+
+def test_step_pause_and_finish(page: Page, server_url: str, console: Console) -> None:
+    open_view(page, server_url)
+    page.select_option("#surface", "bowl")
+    page.wait_for_function("() => document.getElementById('formula').textContent.includes('x²')")
+    page.fill("#steps", "30")
+    page.click("#step")  # no run yet: starts one, paused at step 0
+    page.wait_for_function("() => document.getElementById('plot-contour').data.length === 3")
+    page.wait_for_function("() => document.getElementById('plot-contour').data[2].x.length === 1")
+    assert "paused" in page.inner_text("#progress")
+    assert page.inner_text("#pause") == "Resume"
+    page.wait_for_function(
+        "() => /streaming/.test(document.getElementById('progress').textContent) === false"
+    )
+    page.click("#step")
+    page.wait_for_function("() => document.getElementById('plot-contour').data[2].x.length === 2")
+    x0, y0 = trace_points(page, 2)[0]
+    x1, y1 = trace_points(page, 2)[1]  # SGD, lr 0.01, on x² + y²: one step scales by 0.98
+    assert (x1, y1) == pytest.approx((0.98 * x0, 0.98 * y0), rel=1e-12)
+    set_range(page, "#speed", 3)
+    page.click("#pause")  # resume
+    page.wait_for_function("() => /finished/.test(document.getElementById('progress').textContent)")
+    assert page.is_disabled("#pause")
+    assert len(trace_points(page, 2)) == 31
     assert console.errors == []
