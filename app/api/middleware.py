@@ -64,23 +64,10 @@ class BodyLimit:
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(send)
             return
-        chunks: list[bytes] = []
-        size, message = 0, await receive()
-        while message["type"] == "http.request":
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-            message = await receive()
-        first: Message = (
-            {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            if message["type"] == "http.request"
-            else message
-        )
+        first = await self._read_body(receive)
+        if first is None:
+            await self._refuse(send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -91,6 +78,21 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _read_body(self, receive: Receive) -> Message | None:
+        """The whole body as one message (or the first non-body message), None if too large."""
+        chunks: list[bytes] = []
+        size, message = 0, await receive()
+        while message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            message = await receive()
+        return message
 
     async def _refuse(self, send: Send) -> None:
         text = f"request body too large: the limit is {self.max_bytes:,} bytes"

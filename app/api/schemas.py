@@ -78,15 +78,11 @@ class AdamSpec(Model):
     amsgrad: bool = opt.Adam.amsgrad
 
 
-class AdamWSpec(Model):
+class AdamWSpec(AdamSpec):
     """torch.optim.AdamW: Adam with decoupled weight decay."""
 
-    name: Literal["adamw"]
-    lr: Annotated[float, LR] = opt.AdamW.lr
-    betas: tuple[Unit, Unit] = opt.AdamW.betas
-    eps: Annotated[float, EPS] = opt.AdamW.eps
+    name: Literal["adamw"]  # type: ignore[assignment]
     weight_decay: Annotated[float, DECAY] = opt.AdamW.weight_decay
-    amsgrad: bool = opt.AdamW.amsgrad
 
 
 OptimizerSpec = Annotated[

@@ -93,7 +93,7 @@ H = TypeVar("H", SGD, Adagrad, RMSprop, Adam, AdamW)
 InitFn = Callable[[Array, Hyper], State]
 StepFn = Callable[[Array, Array, State, Hyper, int], tuple[Array, State]]
 
-# The update equations, in torch's notation; each also appears verbatim in its step's docstring.
+# The update equations, in torch's notation: the page shows them, each step function names its own.
 SGD_EQUATIONS = """\
 g ← grad f(θ)
 if λ ≠ 0:  g ← g + λ·θ
@@ -185,15 +185,9 @@ def sgd_init(w: Array, hp: SGD) -> State:
 
 def sgd_step(w: Array, dw: Array, state: State, hp: SGD, t: int) -> tuple[Array, State]:
     """One torch.optim.SGD step for every row (γ = lr, λ = weight_decay, μ = momentum,
-    τ = dampening, b = momentum_buffer, t = 1-based step number):
+    τ = dampening, b = momentum_buffer, t = 1-based step number).
 
-    g ← grad f(θ)
-    if λ ≠ 0:  g ← g + λ·θ
-    if μ ≠ 0:
-        b ← g                      at t = 1 (no dampening on the first step)
-        b ← μ·b + (1 - τ)·g        at t > 1
-        g ← g + μ·b  if nesterov, else  g ← b
-    θ ← θ - γ·g
+    The update is `SGD_EQUATIONS`, shown on the page beside the optimizer.
     """
     g = _decayed_grad(dw, w, hp.weight_decay)
     new_state: State = {}
@@ -221,13 +215,9 @@ def adagrad_init(w: Array, hp: Adagrad) -> State:
 
 def adagrad_step(w: Array, dw: Array, state: State, hp: Adagrad, t: int) -> tuple[Array, State]:
     """One torch.optim.Adagrad step for every row (γ = lr, λ = weight_decay, ε = eps,
-    s = sum, t = 1-based step number):
+    s = sum, t = 1-based step number).
 
-    clr ← γ / (1 + (t - 1)·lr_decay)
-    g ← grad f(θ)
-    if λ ≠ 0:  g ← g + λ·θ
-    s ← s + g²                     s starts at initial_accumulator_value
-    θ ← θ - clr·g / (√s + ε)
+    The update is `ADAGRAD_EQUATIONS`, shown on the page beside the optimizer.
     """
     clr = hp.lr / (1.0 + (t - 1) * hp.lr_decay)
     g = _decayed_grad(dw, w, hp.weight_decay)
@@ -251,21 +241,9 @@ def rmsprop_init(w: Array, hp: RMSprop) -> State:
 
 def rmsprop_step(w: Array, dw: Array, state: State, hp: RMSprop, t: int) -> tuple[Array, State]:
     """One torch.optim.RMSprop step for every row (γ = lr, α = alpha, λ = weight_decay,
-    μ = momentum, ε = eps, v = square_avg, b = momentum_buffer; eps is added after the root):
+    μ = momentum, ε = eps, v = square_avg, b = momentum_buffer; eps is added after the root).
 
-    g ← grad f(θ)
-    if λ ≠ 0:  g ← g + λ·θ
-    v ← α·v + (1 - α)·g²
-    if centered:
-        g_avg ← α·g_avg + (1 - α)·g
-        d ← √(v - g_avg²) + ε
-    else:
-        d ← √v + ε
-    if μ > 0:
-        b ← μ·b + g / d
-        θ ← θ - γ·b
-    else:
-        θ ← θ - γ·g / d
+    The update is `RMSPROP_EQUATIONS`, shown on the page beside the optimizer.
     """
     g = _decayed_grad(dw, w, hp.weight_decay)
     sq = np.multiply(state["square_avg"], hp.alpha)
@@ -340,32 +318,18 @@ def _adam_update(
 
 def adam_step(w: Array, dw: Array, state: State, hp: Adam, t: int) -> tuple[Array, State]:
     """One torch.optim.Adam step for every row (γ = lr, β1, β2 = betas, λ = weight_decay,
-    ε = eps, m = exp_avg, v = exp_avg_sq, v_max = max_exp_avg_sq, t = 1-based step number):
+    ε = eps, m = exp_avg, v = exp_avg_sq, v_max = max_exp_avg_sq, t = 1-based step number).
 
-    g ← grad f(θ)
-    if λ ≠ 0:  g ← g + λ·θ
-    m ← β1·m + (1 - β1)·g
-    v ← β2·v + (1 - β2)·g²
-    if amsgrad:  v_max ← max(v_max, v), and v_max replaces v below
-    m_hat ← m / (1 - β1^t)
-    v_hat ← v / (1 - β2^t)
-    θ ← θ - γ·m_hat / (√v_hat + ε)
+    The update is `ADAM_EQUATIONS`, shown on the page beside the optimizer.
     """
     return _adam_update(w, _decayed_grad(dw, w, hp.weight_decay), state, hp, t)
 
 
 def adamw_step(w: Array, dw: Array, state: State, hp: AdamW, t: int) -> tuple[Array, State]:
     """One torch.optim.AdamW step for every row (γ = lr, β1, β2 = betas, λ = weight_decay,
-    ε = eps, m = exp_avg, v = exp_avg_sq, v_max = max_exp_avg_sq, t = 1-based step number):
+    ε = eps, m = exp_avg, v = exp_avg_sq, v_max = max_exp_avg_sq, t = 1-based step number).
 
-    g ← grad f(θ)                  at θ before the decay
-    θ ← θ·(1 - γ·λ)                decoupled weight decay, never added to g
-    m ← β1·m + (1 - β1)·g
-    v ← β2·v + (1 - β2)·g²
-    if amsgrad:  v_max ← max(v_max, v), and v_max replaces v below
-    m_hat ← m / (1 - β1^t)
-    v_hat ← v / (1 - β2^t)
-    θ ← θ - γ·m_hat / (√v_hat + ε)
+    The update is `ADAMW_EQUATIONS`, shown on the page beside the optimizer.
     """
     return _adam_update(w, dw, state, hp, t, decay=1.0 - hp.lr * hp.weight_decay)
 

@@ -27,7 +27,7 @@ def serve(request: Request, path: Path, media_type: str, cache_control: str) -> 
     return Response(gzip.decompress(asset.gzipped), media_type=media_type, headers=headers)
 
 
-@router.get("/plotly-{version}.min.js")
+@router.api_route("/plotly-{version}.min.js", methods=["GET", "HEAD"])
 def plotly_js(version: str, request: Request) -> Response:
     """Plotly.js; the version in the URL makes it safe to cache forever."""
     if version != assets.plotly_version():
@@ -35,7 +35,7 @@ def plotly_js(version: str, request: Request) -> Response:
     return serve(request, assets.PLOTLY_JS, "text/javascript", IMMUTABLE)
 
 
-@router.get("/swagger/{name}")
+@router.api_route("/swagger/{name}", methods=["GET", "HEAD"])
 def swagger_file(name: str, request: Request) -> Response:
     """Swagger UI's script and stylesheet, for the offline API docs."""
     if name not in SWAGGER_FILES:
