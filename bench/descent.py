@@ -20,6 +20,7 @@ from app.engine.objectives.surfaces import SurfaceObjective, get_surface
 from app.engine.optimizers import Adam, get_rule
 from app.engine.runner import Descent, RunConfig
 from app.engine.types import Array
+from bench.torch_parity import torch_ends
 
 STEPS = 1000
 LR = 1e-3
@@ -63,16 +64,7 @@ def python_run(w0: Array) -> Array:
 
 def torch_run(w0: Array) -> Array:
     """torch.optim.Adam on the same batch, float64, gradient by autograd."""
-    import torch
-
-    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.Adam([w], lr=LR)
-    for _ in range(STEPS):
-        opt.zero_grad()
-        x, y = w[:, 0], w[:, 1]
-        ((1 - x) ** 2 + 100 * (y - x * x) ** 2).sum().backward()
-        opt.step()
-    return np.asarray(w.detach().numpy(), dtype=np.float64)
+    return torch_ends("adam", {"lr": LR}, w0, STEPS)
 
 
 def ns_per_point_step(fn: Callable[[Array], Array], k: int, repeat: int) -> tuple[float, Array]:

@@ -43,14 +43,14 @@ def engine_ends(name: str, hp: Hyper, w0: Array) -> Array:
     return run.summary().point
 
 
-def torch_ends(name: str, kwargs: dict[str, Any], w0: Array) -> Array:
-    """End points after STEPS torch.optim steps on the same loss."""
+def torch_ends(name: str, kwargs: dict[str, Any], w0: Array, steps: int = STEPS) -> Array:
+    """End points after `steps` torch.optim steps on Rosenbrock (float64, autograd)."""
     import torch
 
     w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
     cls = getattr(torch.optim, TORCH_NAMES.get(name, "AdamW"))
     opt = cls([w], **kwargs)
-    for _ in range(STEPS):
+    for _ in range(steps):
         opt.zero_grad()
         x, y = w[:, 0], w[:, 1]
         ((1 - x) ** 2 + 100 * (y - x * x) ** 2).sum().backward()

@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from tests.torch_defaults import TORCH_DEFAULTS
+
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 TWO_PI = 2.0 * np.pi
@@ -236,38 +238,6 @@ def test_grid_512_is_far_smaller_than_a_json_list(client: httpx.Client) -> None:
     assert len(reply.content) < 1.05 * (512 * 512 * 4 * 4 / 3)
 
 
-TORCH_DEFAULTS: dict[str, dict[str, object]] = {
-    "sgd": {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False},
-    "adagrad": {
-        "lr": 1e-2,
-        "lr_decay": 0.0,
-        "weight_decay": 0.0,
-        "initial_accumulator_value": 0.0,
-        "eps": 1e-10,
-    },
-    "rmsprop": {
-        "lr": 1e-2,
-        "alpha": 0.99,
-        "eps": 1e-8,
-        "weight_decay": 0.0,
-        "momentum": 0.0,
-        "centered": False,
-    },
-    "adam": {
-        "lr": 1e-3,
-        "betas": [0.9, 0.999],
-        "eps": 1e-8,
-        "weight_decay": 0.0,
-        "amsgrad": False,
-    },
-    "adamw": {
-        "lr": 1e-3,
-        "betas": [0.9, 0.999],
-        "eps": 1e-8,
-        "weight_decay": 1e-2,
-        "amsgrad": False,
-    },
-}
 TORCH_NAMES = {
     "sgd": "torch.optim.SGD",
     "adagrad": "torch.optim.Adagrad",
@@ -293,9 +263,14 @@ def test_optimizers_have_torch_names_defaults_and_equations(client: httpx.Client
         name = o["name"]
         assert o["torch_name"] == TORCH_NAMES[name]
         assert o["title"] == TORCH_NAMES[name].removeprefix("torch.optim.")
-        assert o["defaults"] == TORCH_DEFAULTS[name]
+        assert o["defaults"] == json_ready(TORCH_DEFAULTS[name])
         equations = o["equations"]
         assert isinstance(equations, str)
         assert "g ← grad f(θ)" in equations
         for marker in EQUATION_MARKERS[name]:
             assert marker in equations, (name, marker)
+
+
+def json_ready(defaults: dict[str, object]) -> dict[str, object]:
+    """Tuples arrive as JSON lists."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in defaults.items()}

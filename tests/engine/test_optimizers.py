@@ -12,6 +12,7 @@ import pytest
 from app.engine import optimizers as opt
 from app.engine.optimizers import SGD, Adagrad, Adam, AdamW, Hyper, RMSprop, State
 from app.engine.types import Array
+from tests.torch_defaults import TORCH_DEFAULTS
 
 GradFn = Callable[[Array], Array]
 ScalarState = dict[str, float]
@@ -392,39 +393,6 @@ def test_lr_zero_adam_leaves_parameters_but_updates_moments() -> None:
 
 
 # --- registry, defaults, validation -----------------------------------------------------------
-
-TORCH_DEFAULTS: dict[str, dict[str, object]] = {
-    "sgd": {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False},
-    "adagrad": {
-        "lr": 1e-2,
-        "lr_decay": 0.0,
-        "weight_decay": 0.0,
-        "initial_accumulator_value": 0.0,
-        "eps": 1e-10,
-    },
-    "rmsprop": {
-        "lr": 1e-2,
-        "alpha": 0.99,
-        "eps": 1e-8,
-        "weight_decay": 0.0,
-        "momentum": 0.0,
-        "centered": False,
-    },
-    "adam": {
-        "lr": 1e-3,
-        "betas": (0.9, 0.999),
-        "eps": 1e-8,
-        "weight_decay": 0.0,
-        "amsgrad": False,
-    },
-    "adamw": {
-        "lr": 1e-3,
-        "betas": (0.9, 0.999),
-        "eps": 1e-8,
-        "weight_decay": 1e-2,
-        "amsgrad": False,
-    },
-}
 
 
 def test_registry_names_titles_and_torch_defaults() -> None:
