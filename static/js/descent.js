@@ -100,6 +100,7 @@ async function showSurface() {
   state.scale = makeScale(surface.log_scale, raw.zmin);
   const [lo, hi] = await drawSurfaces($("plot-surface"), $("plot-contour"), state.grid, state.scale, surface.title);
   state.lift = 0.015 * (hi - lo); // paths float just above the 3-D surface, so it hides none
+  state.zTop = hi + 0.05 * (hi - lo); // the top of the 3-D box
   drawLoss($("plot-loss"));
   Plotly.addTraces($("plot-contour"), startsTrace());
   showStarts();

@@ -26,7 +26,8 @@ export function addTrajectoryTraces(state) {
       line: { color: c, width: 2 }, marker: { size: 4, color: c },
       hovertemplate: `${name}<br>(%{x:.4f}, %{y:.4f})<extra></extra>` });
     surface.push({ type: "scatter3d", mode: "lines+markers", x: [], y: [], z: [], name,
-      line: { color: c, width: 7 }, marker: { size: 2.5, color: c }, hoverinfo: "skip" });
+      line: { color: c, width: 7 }, marker: { size: 2.5, color: c }, hoverinfo: "skip",
+      connectgaps: false });
     loss.push({ type: "scatter", mode: "lines", x: [], y: [], name, line: { color: c },
       showlegend: j === 0 || state.runs.length === 1 });
   }
@@ -67,6 +68,13 @@ function visible(state, t) {
   return lo;
 }
 
+// The 3-D view draws only what lies inside its box: a diverging path leaves a gap, not a
+// line across the page.
+function inBox(state, [x, y], loss) {
+  const [[x0, x1], [y0, y1]] = state.surface.domain;
+  return x >= x0 && x <= x1 && y >= y0 && y <= y1 && state.scale.f(loss) <= state.zTop;
+}
+
 // The loss chart shows f − f* on a log axis when f* is known, f itself otherwise.
 function lossAxis(state) {
   const fstar = Math.min(...state.surface.minima.map((m) => m.value));
@@ -85,8 +93,10 @@ export function render(state) {
     const pts = t.points.slice(from, n), loss = t.loss.slice(from, n);
     indices.push(i);
     grow.contour.x.push(pts.map((p) => p[0])); grow.contour.y.push(pts.map((p) => p[1]));
-    grow.surface.x.push(pts.map((p) => p[0])); grow.surface.y.push(pts.map((p) => p[1]));
-    grow.surface.z.push(loss.map((v) => state.scale.f(v) + state.lift));
+    const inside = pts.map((p, k) => inBox(state, p, loss[k]));
+    grow.surface.x.push(pts.map((p, k) => (inside[k] ? p[0] : null)));
+    grow.surface.y.push(pts.map((p, k) => (inside[k] ? p[1] : null)));
+    grow.surface.z.push(loss.map((v, k) => (inside[k] ? state.scale.f(v) + state.lift : null)));
     grow.loss.x.push(t.steps.slice(from, n)); grow.loss.y.push(loss.map(axis.y));
     t.drawn = n;
   });
