@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.config import SETTINGS
 from app.engine import optimizers as opt
-from app.engine.objectives.surfaces import SURFACES
+from app.engine.objectives.surfaces import SURFACES, get_surface
 
 LR = Field(gt=0, le=100, description="Step size (learning rate), torch's `lr`.")
 EPS = Field(gt=0, le=1, description="Added to the denominator for numerical stability.")
@@ -28,9 +28,7 @@ class SurfaceSpec(Model):
     @field_validator("surface")
     @classmethod
     def known_surface(cls, name: str) -> str:
-        if name not in SURFACES:
-            raise ValueError(f"unknown surface '{name}'; choose one of: {', '.join(SURFACES)}")
-        return name
+        return get_surface(name).name  # ValueError names the choices
 
 
 class SGDSpec(Model):

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from app.engine.registry import lookup
 from app.engine.types import Array
 
 State = dict[str, Array]
@@ -388,11 +389,7 @@ OPTIMIZERS: dict[str, Rule] = {
 
 def get_rule(name: str) -> Rule:
     """The rule registered as `name`; ValueError listing the valid names otherwise."""
-    try:
-        return OPTIMIZERS[name]
-    except KeyError:
-        valid = ", ".join(OPTIMIZERS)
-        raise ValueError(f"unknown optimizer {name!r}; valid names: {valid}") from None
+    return lookup(OPTIMIZERS, name, "optimizer")
 
 
 def _at_least_zero(field: str, value: float, meaning: str) -> None:

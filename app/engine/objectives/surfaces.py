@@ -13,6 +13,7 @@ import numpy as np
 
 from app.engine.objectives import surface_functions as fn
 from app.engine.objectives.surface_functions import Pair
+from app.engine.registry import lookup
 from app.engine.types import Array
 
 
@@ -296,8 +297,4 @@ SURFACES: dict[str, Surface] = {s.name: s for s in _ALL}
 
 def get_surface(name: str) -> Surface:
     """Look a surface up by name, or raise `ValueError` listing the valid names."""
-    try:
-        return SURFACES[name]
-    except KeyError:
-        choices = ", ".join(SURFACES)
-        raise ValueError(f"unknown surface {name!r}; choose one of: {choices}") from None
+    return lookup(SURFACES, name, "surface")
