@@ -69,6 +69,17 @@ function wireControls() {
   $("pause").addEventListener("click", togglePause);
   $("step").addEventListener("click", () => stepOnce().catch(toast));
   $("reset").addEventListener("click", reset);
+  document.addEventListener("keydown", onKey);
+}
+
+// Space pauses, → steps, Enter runs; keys typed into a field stay in the field.
+function onKey(event) {
+  if (event.target.closest("input, select, textarea, button, summary")) return;
+  const actions = { " ": togglePause, ArrowRight: () => stepOnce().catch(toast), Enter: () => run(true).catch(toast) };
+  const action = actions[event.key];
+  if (!action || document.querySelector('[data-view="descent"]').hidden) return;
+  event.preventDefault();
+  action();
 }
 
 // ---- controls -------------------------------------------------------------------------

@@ -176,3 +176,24 @@ def test_step_pause_and_finish(page: Page, server_url: str, console: Console) ->
     assert page.is_disabled("#pause")
     assert len(trace_points(page, 2)) == 31
     assert console.errors == []
+
+
+def test_keys_step_and_pause(page: Page, server_url: str, console: Console) -> None:
+    open_view(page, server_url)
+    page.select_option("#surface", "bowl")
+    page.wait_for_function("() => document.getElementById('formula').textContent.includes('x²')")
+    page.fill("#steps", "20")
+    page.locator("h2").first.click()  # focus leaves the form fields
+    page.keyboard.press("ArrowRight")  # starts a paused run at step 0
+    page.wait_for_function("() => document.getElementById('plot-contour').data.length === 3")
+    page.wait_for_function(
+        "() => !/streaming/.test(document.getElementById('progress').textContent)"
+    )
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.getElementById('plot-contour').data[2].x.length === 2")
+    set_range(page, "#speed", 3)
+    page.locator("h2").first.click()
+    page.keyboard.press(" ")
+    page.wait_for_function("() => /finished/.test(document.getElementById('progress').textContent)")
+    assert len(trace_points(page, 2)) == 21
+    assert console.errors == []
