@@ -102,22 +102,25 @@ class GaussianInit(Model):
     seed: Seed = 0
 
 
-class UniformInit(Model):
+class BoxInit(Model):
+    """A box for starts, [low, high] per coordinate; the default is the plotting domain."""
+
+    low: Point | None = None
+    high: Point | None = None
+
+
+class UniformInit(BoxInit):
     """Starts drawn uniformly from a box (default: the plotting domain)."""
 
     kind: Literal["uniform"]
-    low: Point | None = None
-    high: Point | None = None
     count: Count = 8
     seed: Seed = 0
 
 
-class GridInit(Model):
+class GridInit(BoxInit):
     """Starts on a regular grid over a box (default: the plotting domain)."""
 
     kind: Literal["grid"]
-    low: Point | None = None
-    high: Point | None = None
     shape: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
         default_factory=lambda: [16, 16],
         min_length=1,

@@ -88,11 +88,8 @@ def _assert_summaries_equal(a: Summary, b: Summary) -> None:
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
 
 
-class _Overflowing:
-    """x² + y² with a gradient that overflows to ±inf ("inf") or to NaN = inf − inf ("nan")."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+class _Paraboloid:
+    """x² + y²: the loss the broken-gradient objectives below share."""
 
     @property
     def dim(self) -> int:
@@ -101,6 +98,13 @@ class _Overflowing:
     def loss(self, w: Array) -> Array:
         out: Array = w[:, 0] * w[:, 0] + w[:, 1] * w[:, 1]
         return out
+
+
+class _Overflowing(_Paraboloid):
+    """x² + y² with a gradient that overflows to ±inf ("inf") or to NaN = inf − inf ("nan")."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
 
     def grad(self, w: Array, step: int = 0) -> Array:
         huge: Array = 2.0 * w * 1e300 * 1e300  # overflows for any nonzero coordinate
@@ -109,16 +113,8 @@ class _Overflowing:
         return huge
 
 
-class _NanLeft:
+class _NanLeft(_Paraboloid):
     """x² + y² whose gradient is NaN (at finite points) wherever x < 0."""
-
-    @property
-    def dim(self) -> int:
-        return 2
-
-    def loss(self, w: Array) -> Array:
-        out: Array = w[:, 0] * w[:, 0] + w[:, 1] * w[:, 1]
-        return out
 
     def grad(self, w: Array, step: int = 0) -> Array:
         out: Array = np.where(w[:, :1] < 0.0, np.nan, 2.0 * w)
