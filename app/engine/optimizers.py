@@ -16,6 +16,9 @@ a fresh parameter array and a fresh dict of fresh arrays; in-place operations on
 temporaries created inside the step. Every output is made by a ufunc or `*_like` from `w`, so
 the memory layout of `w` (the runner uses Fortran order) is kept.
 
+Hyperparameters (one frozen dataclass per rule), their checks and per-start values live in
+`app.engine.hyperparams`; their names are re-exported here.
+
 Floating-point trouble (overflow in a diverging run, 0/0 with `eps = 0`) is not silenced here:
 the runner owns `np.errstate`.
 """
@@ -23,74 +26,44 @@ the runner owns `np.errstate`.
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 
+from app.engine.hyperparams import SGD, Adagrad, Adam, AdamW, H, Hyper, RMSprop, per_row, validate
 from app.engine.registry import lookup
 from app.engine.types import Array
 
+__all__ = [  # the rules and, re-exported from `hyperparams`, their hyperparameters
+    "ADAGRAD_EQUATIONS",
+    "ADAMW_EQUATIONS",
+    "ADAM_EQUATIONS",
+    "OPTIMIZERS",
+    "RMSPROP_EQUATIONS",
+    "SGD",
+    "SGD_EQUATIONS",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "H",
+    "Hyper",
+    "RMSprop",
+    "Rule",
+    "State",
+    "adagrad_init",
+    "adagrad_step",
+    "adam_init",
+    "adam_step",
+    "adamw_step",
+    "get_rule",
+    "per_row",
+    "rmsprop_init",
+    "rmsprop_step",
+    "sgd_init",
+    "sgd_step",
+    "validate",
+]
+
 State = dict[str, Array]
-
-
-@dataclass(frozen=True)
-class SGD:
-    """Hyperparameters of `torch.optim.SGD`."""
-
-    lr: float = 1e-3
-    momentum: float = 0.0
-    dampening: float = 0.0
-    weight_decay: float = 0.0
-    nesterov: bool = False
-
-
-@dataclass(frozen=True)
-class Adagrad:
-    """Hyperparameters of `torch.optim.Adagrad`."""
-
-    lr: float = 1e-2
-    lr_decay: float = 0.0
-    weight_decay: float = 0.0
-    initial_accumulator_value: float = 0.0
-    eps: float = 1e-10
-
-
-@dataclass(frozen=True)
-class RMSprop:
-    """Hyperparameters of `torch.optim.RMSprop`."""
-
-    lr: float = 1e-2
-    alpha: float = 0.99
-    eps: float = 1e-8
-    weight_decay: float = 0.0
-    momentum: float = 0.0
-    centered: bool = False
-
-
-@dataclass(frozen=True)
-class Adam:
-    """Hyperparameters of `torch.optim.Adam`."""
-
-    lr: float = 1e-3
-    betas: tuple[float, float] = (0.9, 0.999)
-    eps: float = 1e-8
-    weight_decay: float = 0.0
-    amsgrad: bool = False
-
-
-@dataclass(frozen=True)
-class AdamW:
-    """Hyperparameters of `torch.optim.AdamW` (not a subclass of Adam: the decay differs)."""
-
-    lr: float = 1e-3
-    betas: tuple[float, float] = (0.9, 0.999)
-    eps: float = 1e-8
-    weight_decay: float = 1e-2
-    amsgrad: bool = False
-
-
-Hyper = SGD | Adagrad | RMSprop | Adam | AdamW
-H = TypeVar("H", SGD, Adagrad, RMSprop, Adam, AdamW)
 InitFn = Callable[[Array, Hyper], State]
 StepFn = Callable[[Array, Array, State, Hyper, int], tuple[Array, State]]
 
@@ -390,43 +363,3 @@ OPTIMIZERS: dict[str, Rule] = {
 def get_rule(name: str) -> Rule:
     """The rule registered as `name`; ValueError listing the valid names otherwise."""
     return lookup(OPTIMIZERS, name, "optimizer")
-
-
-def _at_least_zero(field: str, value: float, meaning: str) -> None:
-    # `not 0 <= value` also rejects NaN, as torch's checks do; infinities are rejected too.
-    if not 0.0 <= value < math.inf:
-        raise ValueError(f"Invalid {field}={value!r}: {meaning} must be a finite number >= 0")
-
-
-def _check_betas(betas: tuple[float, float]) -> None:
-    if len(betas) != 2:
-        raise ValueError(f"Invalid betas={betas!r}: give exactly two values (beta1, beta2)")
-    for i, beta in enumerate(betas):
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(
-                f"Invalid betas[{i}]={beta!r}: each beta is a decay rate and must be in [0, 1)"
-            )
-
-
-def validate(hp: Hyper) -> None:
-    """Reject hyperparameters torch would reject, with a message naming the field to fix."""
-    _at_least_zero("lr", hp.lr, "the learning rate")
-    if not isinstance(hp, SGD):
-        _at_least_zero("eps", hp.eps, "eps (added to the denominator)")
-    _at_least_zero("weight_decay", hp.weight_decay, "weight decay")
-    if isinstance(hp, SGD | RMSprop):
-        _at_least_zero("momentum", hp.momentum, "momentum")
-    if isinstance(hp, SGD) and hp.nesterov and (hp.momentum <= 0 or hp.dampening != 0):
-        raise ValueError(
-            "Nesterov momentum requires a momentum and zero dampening "
-            f"(got momentum={hp.momentum!r}, dampening={hp.dampening!r})"
-        )
-    if isinstance(hp, Adagrad):
-        _at_least_zero("lr_decay", hp.lr_decay, "the learning-rate decay")
-        _at_least_zero(
-            "initial_accumulator_value", hp.initial_accumulator_value, "the initial accumulator"
-        )
-    if isinstance(hp, RMSprop):
-        _at_least_zero("alpha", hp.alpha, "the smoothing constant alpha")
-    if isinstance(hp, Adam | AdamW):
-        _check_betas(hp.betas)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from app.engine import hyperparams
 from app.engine import optimizers as opt
 from app.engine.optimizers import SGD, Adagrad, Adam, AdamW, Hyper, RMSprop, State
 from app.engine.types import Array
@@ -392,7 +393,7 @@ def test_lr_zero_adam_leaves_parameters_but_updates_moments() -> None:
     np.testing.assert_allclose(state["exp_avg"], 0.1 * g, rtol=1e-15)
 
 
-# --- registry, defaults, validation -----------------------------------------------------------
+# --- registry, defaults, re-exports -----------------------------------------------------------
 
 
 def test_registry_names_titles_and_torch_defaults() -> None:
@@ -451,48 +452,9 @@ def test_generic_step_checks_hyper_class_and_step_number() -> None:
         rule.step(w, w, rule.init(w, Adam()), Adam(), 0)
 
 
-@pytest.mark.parametrize(
-    ("hp", "field"),
-    [
-        (SGD(lr=-0.1), "lr"),
-        (SGD(lr=math.nan), "lr"),
-        (Adam(lr=math.inf), "lr"),
-        (SGD(momentum=-0.5), "momentum"),
-        (SGD(weight_decay=-1.0), "weight_decay"),
-        (Adagrad(lr_decay=-0.1), "lr_decay"),
-        (Adagrad(initial_accumulator_value=-1.0), "initial_accumulator_value"),
-        (Adagrad(eps=-1e-10), "eps"),
-        (RMSprop(alpha=-0.1), "alpha"),
-        (RMSprop(momentum=-0.9), "momentum"),
-        (RMSprop(eps=-1.0), "eps"),
-        (Adam(betas=(1.0, 0.999)), r"betas\[0\]"),
-        (Adam(betas=(0.9, -0.1)), r"betas\[1\]"),
-        (AdamW(betas=(-0.5, 0.9)), r"betas\[0\]"),
-        (AdamW(weight_decay=-0.01), "weight_decay"),
-        (Adam(eps=-1e-8), "eps"),
-    ],
-    ids=repr,
-)
-def test_validate_names_the_bad_field(hp: Hyper, field: str) -> None:
-    with pytest.raises(ValueError, match=field):
-        opt.validate(hp)
-
-
-@pytest.mark.parametrize(
-    "hp", [SGD(nesterov=True), SGD(momentum=0.9, dampening=0.1, nesterov=True)], ids=repr
-)
-def test_validate_nesterov(hp: SGD) -> None:
-    message = "Nesterov momentum requires a momentum and zero dampening"
-    with pytest.raises(ValueError, match=message):
-        opt.validate(hp)
-
-
-def test_validate_accepts_edge_values() -> None:
-    for hp in (
-        SGD(lr=0.0, momentum=0.9, nesterov=True),
-        Adam(betas=(0.0, 0.0), eps=0.0),
-        RMSprop(alpha=0.0),
-        Adagrad(lr_decay=0.0, initial_accumulator_value=0.0),
-        *CONFIGS,
-    ):
+def test_hyperparameters_are_re_exported_from_hyperparams() -> None:
+    for name in ("SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "validate", "per_row"):
+        assert getattr(opt, name) is getattr(hyperparams, name)
+    assert opt.Hyper == hyperparams.Hyper
+    for hp in CONFIGS:
         opt.validate(hp)
