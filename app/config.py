@@ -7,16 +7,32 @@ from dataclasses import dataclass, fields
 
 @dataclass(frozen=True)
 class Settings:
-    """Caps that bound every request's work, generous enough for a 256 x 256 grid of starts."""
+    """Caps that bound every request's work, generous enough for a 256 x 256 grid of starts.
+
+    Each app applies its own: `create_app(Settings(max_steps=100))` refuses 101 steps, and its
+    OpenAPI document says so.
+    """
 
     max_steps: int = 10_000
     max_starts: int = 65_536
-    max_point_steps: int = 100_000_000
+    max_point_steps: int = 100_000_000  # starts x steps x the objective's cost per evaluation
     max_recorded_points: int = 1_000_000
     max_resolution: int = 512
     max_body_bytes: int = 4 * 1024 * 1024
     engine_threads: int = 2
     frame_batch_seconds: float = 0.05
+
+
+@dataclass(frozen=True)
+class Ceilings:
+    """What the request schemas accept at most, whatever an app's settings say."""
+
+    max_steps: int = 10_000_000
+    max_starts: int = 1_048_576
+    max_resolution: int = 4096
+
+
+CEILINGS = Ceilings()
 
 
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:

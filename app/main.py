@@ -11,14 +11,15 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from app import errors
+from app.api import errors
 from app.api.middleware import BodyLimit, SecurityHeaders
-from app.api.routes import catalogue, health, pages, runs, vendor
+from app.api.openapi import document
+from app.api.routes import catalogue, health, objectives, pages, runs, vendor
 from app.api.streaming import StreamStats
 from app.config import SETTINGS, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-DESCRIPTION = """Gradient descent on classic 2-D surfaces, with the optimizers of `torch.optim`.
+DESCRIPTION = """Gradient descent on any objective, with the optimizers of `torch.optim`.
 
 `POST /api/v1/runs` returns whole trajectories; `POST /api/v1/runs/stream` sends the same run
 as Server-Sent Events and resumes from `Last-Event-ID`. Every run is a pure function of its
@@ -46,12 +47,13 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     app.state.stream_stats = StreamStats()
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(HTTPException, errors.http_error)
-    for module in (pages, catalogue, runs, health, vendor):
+    for module in (pages, catalogue, objectives, runs, health, vendor):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.openapi = lambda: document(app, settings)  # type: ignore[method-assign]
     return app
 
 

@@ -1,154 +1,130 @@
-"""Turn a RunRequest into an engine run, and engine output into JSON-ready replies."""
+"""Translate a RunRequest into one engine call, and engine output into replies.
 
-import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+Two reply formats: `lists` (JSON lists per trajectory, the default) and `arrays` (typed arrays,
+base64 of little-endian values, as Plotly reads them). Neither ever holds NaN or Infinity.
+"""
+
+import base64
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from app.api.schemas import GaussianInit, GridInit, InitSpec, RunRequest, UniformInit
+from app.api.schemas import RunRequest
 from app.config import Settings
-from app.engine import optimizers, starts
-from app.engine.objectives.surfaces import SurfaceObjective, get_surface
-from app.engine.outcomes import Context, Landmark, describe_all
-from app.engine.runner import STATUSES, Descent, Frame, RunConfig
+from app.engine.runner import STATUSES, Frame
+from app.engine.session import Collected, Limits, Run, RunPlan, start_run
 from app.engine.types import Array
+from app.i18n import Lang
 
 
-@dataclass(frozen=True)
-class PreparedRun:
-    """A run ready to iterate, with what its explanations need."""
-
-    descent: Descent
-    starts: Array
-    context: Context
-
-
-def prepare(req: RunRequest, settings: Settings) -> PreparedRun:
-    """Build the run, or raise ValueError with a message a student can act on."""
-    surface = get_surface(req.objective.surface)
-    objective = SurfaceObjective(surface)
-    (x0, x1), (y0, y1) = surface.domain
-    _check_budget(count_starts(req.starts, req.init), req, settings)
-    w0 = make_starts(req.starts, req.init, [x0, y0], [x1, y1])
-    rule = optimizers.get_rule(req.optimizer.name)
-    hp = rule.hyper(**req.optimizer.model_dump(exclude={"name"}))
-    optimizers.validate(hp)
-    bound = req.bound if req.bound is not None else 1e3 * max(abs(x0), abs(x1), abs(y0), abs(y1))
-    if np.abs(w0).max() > bound:
-        raise ValueError(
-            f"every start must lie within ±bound = ±{bound:g}, where a run counts as diverged; "
-            "move the start or pass a larger 'bound'"
-        )
-    config = RunConfig(req.steps, req.every, req.tol, bound, req.include_grad)
-    landmarks = [Landmark(m.point, m.value, m.kind) for m in surface.minima]
-    radius = 1e-3 * max(x1 - x0, y1 - y0)
-    context = Context(
-        objective, rule.name, hp.lr, req.tol, bound, landmarks, radius, hp.weight_decay
+def limits_of(settings: Settings) -> Limits:
+    """The engine's caps for one app."""
+    return Limits(
+        max_starts=settings.max_starts,
+        max_steps=settings.max_steps,
+        max_work=settings.max_point_steps,
+        max_recorded_points=settings.max_recorded_points,
     )
-    return PreparedRun(Descent(objective, rule, hp, w0, config), w0, context)
 
 
-def count_starts(points: list[list[float]] | None, init: InitSpec | None) -> int:
-    """How many starts a request asks for, known before any are made."""
-    if init is None:
-        return len(points or [])
-    if isinstance(init, GridInit):
-        return math.prod(init.shape)
-    return init.count
+def plan_of(req: RunRequest) -> RunPlan:
+    """The engine's plan for a request."""
+    init = req.init.model_dump() if req.init is not None else None
+    return RunPlan(
+        objective=req.objective.build(),
+        optimizer=req.optimizer.name,
+        hyper=req.optimizer.model_dump(exclude={"name"}),
+        points=req.starts,
+        init=init,
+        steps=req.steps,
+        every=req.every,
+        tol=req.tol,
+        bound=req.bound,
+        record_grad=req.include_grad,
+    )
 
 
-def make_starts(
-    points: list[list[float]] | None, init: InitSpec | None, low: list[float], high: list[float]
-) -> Array:
-    """The start batch asked for: explicit points or generated ones (defaults: the domain).
-
-    Every point must have len(low) coordinates; the caller has already bounded the count.
-    """
-    dim = len(low)
-    for field, value in _coordinate_fields(points, init):
-        if len(value) != dim:
-            raise ValueError(f"{field} must have {dim} coordinates, got {len(value)}")
-    if init is None:
-        if points is None:
-            raise ValueError("give exactly one of 'starts' (a list of points) or 'init'")
-        return starts.as_batch(points)
-    if isinstance(init, GaussianInit):
-        centre = [(a + b) / 2 for a, b in zip(low, high, strict=True)]
-        mean = init.mean if init.mean is not None else centre
-        return starts.gaussian(mean, init.std, init.count, init.seed)
-    lo = init.low if init.low is not None else low
-    hi = init.high if init.high is not None else high
-    if isinstance(init, UniformInit):
-        return starts.uniform(lo, hi, init.count, init.seed)
-    assert isinstance(init, GridInit)
-    return starts.grid(lo, hi, init.shape)
+def prepare(req: RunRequest, settings: Settings) -> Run:
+    """The run a request asks for; EngineError (a ValueError) when it must be refused."""
+    return start_run(plan_of(req), limits_of(settings))
 
 
-def _coordinate_fields(
-    points: list[list[float]] | None, init: InitSpec | None
-) -> Iterator[tuple[str, list[float] | list[int]]]:
-    """Each given list that must hold one entry per coordinate, with its field name."""
-    for i, point in enumerate(points or []):
-        yield f"starts[{i}]", point
-    if init is None:
-        return
-    for field in ("mean", "low", "high", "shape"):
-        value = getattr(init, field, None)
-        if value is not None:
-            yield f"init.{field}", value
-
-
-def check_start_count(k: int, settings: Settings) -> None:
-    """Refuse more starts than the limit, before making any."""
-    if k > settings.max_starts:
-        raise ValueError(f"{k:,} starts is more than the limit of {settings.max_starts:,}")
-
-
-def _check_budget(k: int, req: RunRequest, settings: Settings) -> None:
-    """Refuse runs whose work or output would be unbounded in practice."""
-    check_start_count(k, settings)
-    work = k * req.steps
-    if work > settings.max_point_steps:
-        raise ValueError(
-            f"starts × steps = {work:,} is more than the limit of {settings.max_point_steps:,}: "
-            "use fewer starts or fewer steps"
-        )
-    recorded = k * (req.steps // req.every + 2)
-    if recorded > settings.max_recorded_points:
-        raise ValueError(
-            f"this run would record up to {recorded:,} points (starts × (steps/every + 2)), "
-            f"more than the limit of {settings.max_recorded_points:,}: raise 'every' to record "
-            "less often, or use fewer starts"
-        )
-
-
-def frame_payload(frame: Frame) -> dict[str, Any]:
-    """One stream frame as plain lists."""
-    out: dict[str, Any] = {
-        "step": frame.step,
-        "index": frame.index.tolist(),
-        "points": frame.points.tolist(),
-        "loss": frame.loss.tolist(),
-    }
-    if frame.grad is not None:
-        out["grad"] = frame.grad.tolist()
+def typed(values: npt.ArrayLike, dtype: str, shape: tuple[int, ...] | None = None) -> dict[str, str]:
+    """Plotly's typed-array form: base64 of little-endian `dtype` values (f8, f4, i4, u1)."""
+    data = np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
+    out = {"dtype": dtype, "bdata": base64.b64encode(data.tobytes()).decode()}
+    if shape is not None:
+        out["shape"] = ",".join(map(str, shape))
     return out
 
 
-def summary_payload(run: PreparedRun) -> list[dict[str, Any]]:
-    """How each trajectory ended, with its explanation."""
-    summary = run.descent.summary()
-    messages = describe_all(summary, run.starts, run.context)
+def _finite(values: Array) -> Array:
+    """Non-finite values replaced by -1 (used for norms, which are never negative)."""
+    return np.where(np.isfinite(values), values, -1.0)
+
+
+def _loss_arrays(loss: Array) -> dict[str, dict[str, str]]:
+    """`loss` with non-finite entries as 0, and `loss_finite` flagging the real ones."""
+    finite = np.isfinite(loss)
+    return {"loss": typed(np.where(finite, loss, 0.0), "f8"), "loss_finite": typed(finite, "u1")}
+
+
+def _maybe(values: Array) -> list[float | None]:
+    """A list with None where a value is not finite."""
+    return [v if np.isfinite(v) else None for v in values.tolist()]
+
+
+def frame_payload(frame: Frame, arrays: bool = False) -> dict[str, Any]:
+    """One stream frame, as lists or typed arrays."""
+    n, p = frame.points.shape
+    if arrays:
+        out: dict[str, Any] = {
+            "step": frame.step,
+            "index": typed(frame.index, "i4"),
+            "points": typed(frame.points, "f8", (n, p)),
+            **_loss_arrays(frame.loss),
+        }
+        if frame.grad is not None:
+            out["grad"] = typed(frame.grad, "f8", (n, p))
+    else:
+        out = {
+            "step": frame.step,
+            "index": frame.index.tolist(),
+            "points": frame.points.tolist(),
+            "loss": _maybe(frame.loss),
+        }
+        if frame.grad is not None:
+            out["grad"] = frame.grad.tolist()
+    _add_extras(out, frame, arrays)
+    return out
+
+
+def _add_extras(out: dict[str, Any], frame: Frame, arrays: bool) -> None:
+    """A mini-batch's loss and an objective's diagnostics, when the frame has them."""
+    batch_loss = getattr(frame, "batch_loss", None)
+    if batch_loss is not None:
+        out["batch_loss"] = typed(batch_loss, "f8") if arrays else _maybe(batch_loss)
+    diagnostics = getattr(frame, "diagnostics", None) or {}
+    if diagnostics:
+        out["diagnostics"] = {
+            name: typed(_finite(v), "f8", v.shape) if arrays else _finite(v).tolist()
+            for name, v in diagnostics.items()
+        }
+
+
+def summary_payload(run: Run, lang: Lang) -> list[dict[str, Any]]:
+    """How each trajectory ended, with its explanation in `lang`."""
+    summary = run.summary()
+    messages = run.explain(lang)
     statuses = [STATUSES[code] for code in summary.status.tolist()]
     return [
         {
             "status": status,
             "steps_taken": taken,
             "point": point,
-            "loss": loss,
-            "grad_norm": norm,
+            "loss": loss if np.isfinite(loss) else None,
+            "grad_norm": norm if np.isfinite(norm) else None,
             "message": message,
         }
         for status, taken, point, loss, norm, message in zip(
@@ -163,26 +139,47 @@ def summary_payload(run: PreparedRun) -> list[dict[str, Any]]:
     ]
 
 
-def run_to_end(run: PreparedRun) -> dict[str, Any]:
-    """Iterate the whole run and group the recorded frames by trajectory."""
-    frames = list(run.descent.frames())
-    index = np.concatenate([f.index for f in frames])
-    order = np.argsort(index, kind="stable")
-    cuts = np.cumsum(np.bincount(index, minlength=run.starts.shape[0]))[:-1]
+def run_lists(run: Run, lang: Lang) -> dict[str, Any]:
+    """The whole run, one entry per trajectory with JSON lists."""
+    got = run.collect()
+    cuts = got.offsets[1:-1]
 
-    def per_trajectory(parts: list[Any]) -> list[Any]:
-        return [chunk.tolist() for chunk in np.split(np.concatenate(parts)[order], cuts)]
+    def split(values: Array) -> list[Any]:
+        return [chunk.tolist() for chunk in np.split(values, cuts)]
 
-    columns = {
-        "steps": per_trajectory([np.full(f.index.size, f.step) for f in frames]),
-        "points": per_trajectory([f.points for f in frames]),
-        "loss": per_trajectory([f.loss for f in frames]),
+    columns: dict[str, list[Any]] = {
+        "steps": split(got.steps),
+        "points": split(got.points),
+        "loss": [_maybe(chunk) for chunk in np.split(got.loss, cuts)],
     }
-    if frames[0].grad is not None:
-        columns["grad"] = per_trajectory([f.grad for f in frames])
+    if got.grad is not None:
+        columns["grad"] = split(got.grad)
     trajectories = []
-    for i, end in enumerate(summary_payload(run)):
+    for i, end in enumerate(summary_payload(run, lang)):
         item = {name: values[i] for name, values in columns.items()}
         item.update((key, end[key]) for key in ("status", "steps_taken", "grad_norm", "message"))
         trajectories.append(item)
     return {"trajectories": trajectories}
+
+
+def run_arrays(run: Run, lang: Lang) -> dict[str, Any]:
+    """The whole run as typed arrays (see `schemas.RunArrays`)."""
+    got: Collected = run.collect()
+    s = got.summary
+    n, p = got.points.shape
+    out: dict[str, Any] = {
+        "format": "arrays",
+        "dim": p,
+        "offsets": typed(got.offsets, "i4"),
+        "steps": typed(got.steps, "i4"),
+        "points": typed(got.points, "f8", (n, p)),
+        **_loss_arrays(got.loss),
+        "statuses": list(STATUSES),
+        "status": typed(s.status, "u1"),
+        "steps_taken": typed(s.steps_taken, "i4"),
+        "grad_norm": typed(_finite(s.grad_norm), "f8"),
+        "messages": run.explain(lang),
+    }
+    if got.grad is not None:
+        out["grad"] = typed(got.grad, "f8", (n, p))
+    return out

@@ -1,44 +1,84 @@
-"""Request and reply models. Bounds live here, so every bad field gets a 422 naming its range."""
+"""Request and reply models. Bounds live here, so every bad field gets a 422 naming its range.
 
-from typing import Annotated, Literal, Self
+Bounds that an app's settings can change (steps, starts, resolution) are validated here against
+fixed ceilings and again against the app's own settings in the engine; the OpenAPI document of
+each app states that app's limits (see `app.api.openapi`).
+"""
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Annotated, Any, Literal, Self
 
-from app.config import SETTINGS
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from app.api.objectives import Model, QuadraticSpec, SurfaceSpec
+from app.config import CEILINGS
 from app.engine import optimizers as opt
-from app.engine.objectives.surfaces import SURFACES, get_surface
 
-LR = Field(gt=0, le=100, description="Step size (learning rate), torch's `lr`.")
-EPS = Field(gt=0, le=1, description="Added to the denominator for numerical stability.")
-DECAY = Field(ge=0, le=10, description="L2 penalty (torch's `weight_decay`).")
+Ceil = CEILINGS
+
+
+def objective_kind(value: Any) -> str | None:
+    """Which variant an objective is: the name of its one key."""
+    if isinstance(value, dict):
+        keys = [k for k in ("surface", "quadratic") if k in value]
+        return keys[0] if len(keys) == 1 else None
+    return getattr(value, "kind", None)
+
+
+ObjectiveSpec = Annotated[
+    Annotated[SurfaceSpec, Tag("surface")] | Annotated[QuadraticSpec, Tag("quadratic")],
+    Discriminator(
+        objective_kind,
+        custom_error_type="objective_kind",
+        custom_error_message='objective must be one of {"surface": name} or {"quadratic": {...}}',
+    ),
+]
+
+PerRow = Field(max_length=Ceil.max_starts, description="One value per start.")
+
+
+def _count(value: Any) -> str:
+    """`many` for a list (one value per start), `one` for a single value."""
+    return "many" if isinstance(value, list) else "one"
+
+
+def per_row(scalar: Any, description: str) -> Any:
+    """A hyperparameter given once, or as a list with one value per start."""
+    return Annotated[
+        Annotated[scalar, Tag("one")] | Annotated[list[scalar], Tag("many"), PerRow],  # type: ignore[valid-type]
+        Discriminator(_count),
+        Field(description=description),
+    ]
+
+
+LR = per_row(Annotated[float, Field(gt=0, le=100)], "Step size (torch's `lr`).")
+Eps = per_row(Annotated[float, Field(gt=0, le=1)], "Added to the denominator for stability.")
+Decay = per_row(Annotated[float, Field(ge=0, le=10)], "L2 penalty (torch's `weight_decay`).")
+Fraction = per_row(Annotated[float, Field(ge=0, le=1)], "A fraction between 0 and 1.")
+LRDecay = per_row(Annotated[float, Field(ge=0, le=10)], "Adagrad's learning-rate decay.")
 Unit = Annotated[float, Field(ge=0, lt=1)]
 
 
-class Model(BaseModel):
-    """Strict base: unknown fields and non-finite numbers are errors."""
+def _betas_count(value: Any) -> str:
+    """`many` for a list of pairs, `one` for a single pair."""
+    return "many" if isinstance(value, list) and value and isinstance(value[0], list) else "one"
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-
-class SurfaceSpec(Model):
-    """A 2-D test surface from the catalogue (`GET /api/v1/surfaces`)."""
-
-    surface: str = Field(examples=["rosenbrock"], json_schema_extra={"enum": list(SURFACES)})
-
-    @field_validator("surface")
-    @classmethod
-    def known_surface(cls, name: str) -> str:
-        return get_surface(name).name  # ValueError names the choices
+Betas = Annotated[
+    Annotated[tuple[Unit, Unit], Tag("one")]
+    | Annotated[list[tuple[Unit, Unit]], Tag("many"), PerRow],
+    Discriminator(_betas_count),
+    Field(description="(β1, β2), or one pair per start."),
+]
 
 
 class SGDSpec(Model):
     """torch.optim.SGD: momentum, dampening, Nesterov and weight decay."""
 
     name: Literal["sgd"]
-    lr: Annotated[float, LR] = opt.SGD.lr
-    momentum: float = Field(opt.SGD.momentum, ge=0, le=1)
-    dampening: float = Field(opt.SGD.dampening, ge=0, le=1)
-    weight_decay: Annotated[float, DECAY] = opt.SGD.weight_decay
+    lr: LR = opt.SGD.lr
+    momentum: Fraction = opt.SGD.momentum
+    dampening: Fraction = opt.SGD.dampening
+    weight_decay: Decay = opt.SGD.weight_decay
     nesterov: bool = opt.SGD.nesterov
 
 
@@ -46,22 +86,24 @@ class AdagradSpec(Model):
     """torch.optim.Adagrad."""
 
     name: Literal["adagrad"]
-    lr: Annotated[float, LR] = opt.Adagrad.lr
-    lr_decay: float = Field(opt.Adagrad.lr_decay, ge=0, le=10)
-    weight_decay: Annotated[float, DECAY] = opt.Adagrad.weight_decay
-    initial_accumulator_value: float = Field(opt.Adagrad.initial_accumulator_value, ge=0, le=1e6)
-    eps: Annotated[float, EPS] = opt.Adagrad.eps
+    lr: LR = opt.Adagrad.lr
+    lr_decay: LRDecay = opt.Adagrad.lr_decay
+    weight_decay: Decay = opt.Adagrad.weight_decay
+    initial_accumulator_value: Annotated[float, Field(ge=0, le=1e6)] = (
+        opt.Adagrad.initial_accumulator_value
+    )
+    eps: Eps = opt.Adagrad.eps
 
 
 class RMSpropSpec(Model):
     """torch.optim.RMSprop, optionally centered and with momentum."""
 
     name: Literal["rmsprop"]
-    lr: Annotated[float, LR] = opt.RMSprop.lr
-    alpha: float = Field(opt.RMSprop.alpha, ge=0, le=1)
-    eps: Annotated[float, EPS] = opt.RMSprop.eps
-    weight_decay: Annotated[float, DECAY] = opt.RMSprop.weight_decay
-    momentum: float = Field(opt.RMSprop.momentum, ge=0, le=1)
+    lr: LR = opt.RMSprop.lr
+    alpha: Fraction = opt.RMSprop.alpha
+    eps: Eps = opt.RMSprop.eps
+    weight_decay: Decay = opt.RMSprop.weight_decay
+    momentum: Fraction = opt.RMSprop.momentum
     centered: bool = opt.RMSprop.centered
 
 
@@ -69,10 +111,10 @@ class AdamSpec(Model):
     """torch.optim.Adam, optionally AMSGrad."""
 
     name: Literal["adam"]
-    lr: Annotated[float, LR] = opt.Adam.lr
-    betas: tuple[Unit, Unit] = opt.Adam.betas
-    eps: Annotated[float, EPS] = opt.Adam.eps
-    weight_decay: Annotated[float, DECAY] = opt.Adam.weight_decay
+    lr: LR = opt.Adam.lr
+    betas: Betas = opt.Adam.betas
+    eps: Eps = opt.Adam.eps
+    weight_decay: Decay = opt.Adam.weight_decay
     amsgrad: bool = opt.Adam.amsgrad
 
 
@@ -80,37 +122,37 @@ class AdamWSpec(AdamSpec):
     """torch.optim.AdamW: Adam with decoupled weight decay."""
 
     name: Literal["adamw"]  # type: ignore[assignment]
-    weight_decay: Annotated[float, DECAY] = opt.AdamW.weight_decay
+    weight_decay: Decay = opt.AdamW.weight_decay
 
 
 OptimizerSpec = Annotated[
     SGDSpec | AdagradSpec | RMSpropSpec | AdamSpec | AdamWSpec, Field(discriminator="name")
 ]
-Count = Annotated[int, Field(ge=1, le=SETTINGS.max_starts, description="Number of starts.")]
+Count = Annotated[int, Field(ge=1, le=Ceil.max_starts, description="Number of starts.")]
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Seed: same seed, same starts.")]
 Coord = Annotated[float, Field(ge=-1e6, le=1e6)]
-Point = Annotated[list[Coord], Field(min_length=1, max_length=64)]
+Point = Annotated[list[Coord], Field(min_length=1, max_length=1000)]
 
 
 class GaussianInit(Model):
     """Starts drawn from N(mean, std² I), the initialisation the course recommends."""
 
     kind: Literal["gaussian"]
-    mean: Point | None = Field(None, description="Default: the centre of the domain.")
+    mean: Point | None = Field(None, description="Default: the centre of the start region.")
     std: float = Field(1.0, ge=0, le=1e4)
     count: Count = 8
     seed: Seed = 0
 
 
 class BoxInit(Model):
-    """A box for starts, [low, high] per coordinate; the default is the plotting domain."""
+    """A box for starts, [low, high] per coordinate; the default is the start region."""
 
     low: Point | None = None
     high: Point | None = None
 
 
 class UniformInit(BoxInit):
-    """Starts drawn uniformly from a box (default: the plotting domain)."""
+    """Starts drawn uniformly from a box (default: the objective's start region)."""
 
     kind: Literal["uniform"]
     count: Count = 8
@@ -118,14 +160,14 @@ class UniformInit(BoxInit):
 
 
 class GridInit(BoxInit):
-    """Starts on a regular grid over a box (default: the plotting domain)."""
+    """Starts on a regular grid over a box (default: the objective's start region)."""
 
     kind: Literal["grid"]
-    shape: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
-        default_factory=lambda: [16, 16],
+    shape: list[Annotated[int, Field(ge=1, le=1024)]] | None = Field(
+        None,
         min_length=1,
-        max_length=64,
-        description="Points along each axis, e.g. [256, 256].",
+        max_length=1000,
+        description="Points along each axis, e.g. [256, 256]; default 16 per axis.",
     )
 
 
@@ -133,16 +175,16 @@ InitSpec = Annotated[GaussianInit | UniformInit | GridInit, Field(discriminator=
 
 
 class RunRequest(Model):
-    """One run: an objective, an optimizer, where to start, and how long."""
+    """One run: an objective, an optimizer, where to start (`starts` or `init`), and how long."""
 
-    objective: SurfaceSpec
+    objective: ObjectiveSpec
     optimizer: OptimizerSpec
-    starts: list[Point] | None = Field(
-        None, max_length=SETTINGS.max_starts, description="Explicit starts [[x, y], ...]."
+    starts: Annotated[list[Point], Field(min_length=1, max_length=Ceil.max_starts)] | None = Field(
+        None, description="Explicit starts [[x, y], ...]; give this or `init`."
     )
-    init: InitSpec | None = Field(None, description="Generated starts, instead of `starts`.")
-    steps: int = Field(500, ge=1, le=SETTINGS.max_steps, description="Most steps to take.")
-    every: int = Field(1, ge=1, le=SETTINGS.max_steps, description="Record every k-th step.")
+    init: InitSpec | None = Field(None, description="Generated starts; give this or `starts`.")
+    steps: int = Field(500, ge=1, le=Ceil.max_steps, description="Most steps to take.")
+    every: int = Field(1, ge=1, le=Ceil.max_steps, description="Record every k-th step.")
     tol: float = Field(
         1e-6, ge=0, le=1e3, description="Converged when |∇f| < tol; 0 runs every step."
     )
@@ -150,6 +192,9 @@ class RunRequest(Model):
         None, gt=0, le=1e100, description="Diverged when a coordinate passes ±bound."
     )
     include_grad: bool = Field(False, description="Also record the gradient at each point.")
+    format: Literal["lists", "arrays"] = Field(
+        "lists", description="`lists`: JSON lists per trajectory; `arrays`: typed arrays."
+    )
 
     @model_validator(mode="after")
     def one_source_of_starts(self) -> Self:
@@ -158,10 +203,23 @@ class RunRequest(Model):
         return self
 
 
+class ObjectiveRequest(Model):
+    """An objective to describe."""
+
+    objective: ObjectiveSpec
+
+
+class GridRequest(Model):
+    """An objective of two parameters, to evaluate on a grid over its plotting domain."""
+
+    objective: ObjectiveSpec
+    resolution: int = Field(128, ge=2, le=Ceil.max_resolution, description="Points per axis.")
+
+
 class StartsRequest(Model):
     """Generate starts for an objective without running anything."""
 
-    objective: SurfaceSpec
+    objective: ObjectiveSpec
     init: InitSpec
 
 
@@ -169,6 +227,14 @@ class StartsResult(Model):
     """The generated starts, [[x, y], ...]."""
 
     starts: list[list[float]]
+
+
+class TypedArray(Model):
+    """Plotly's typed-array form: base64 of little-endian values, with a shape for matrices."""
+
+    dtype: Literal["f8", "f4", "i4", "u1"]
+    bdata: str
+    shape: str | None = Field(None, description="Rows and columns, e.g. `128,128`.")
 
 
 class TrajectoryResult(Model):
@@ -185,9 +251,91 @@ class TrajectoryResult(Model):
 
 
 class RunResult(Model):
-    """All trajectories of a run, in the order of their starts."""
+    """All trajectories of a run, in the order of their starts (`"format": "lists"`)."""
 
     trajectories: list[TrajectoryResult]
+
+
+class RunArrays(Model):
+    """All trajectories as typed arrays (`"format": "arrays"`).
+
+    Trajectory k's records are rows offsets[k] to offsets[k + 1] of `steps`, `points`, `loss`
+    and `grad`. `status` codes index `statuses`. Non-finite values never appear: a loss or
+    gradient norm that is not finite is sent as NaN-free -1 in `grad_norm` and flagged in
+    `loss_finite` (1 where the loss is a finite number).
+    """
+
+    format: Literal["arrays"]
+    dim: int
+    offsets: TypedArray
+    steps: TypedArray
+    points: TypedArray
+    loss: TypedArray
+    loss_finite: TypedArray
+    grad: TypedArray | None = None
+    statuses: list[str]
+    status: TypedArray
+    steps_taken: TypedArray
+    grad_norm: TypedArray
+    messages: list[str]
+
+
+class GridResult(Model):
+    """Values on a grid, z[i][j] at (x[j], y[i]), as typed arrays (float32)."""
+
+    x: TypedArray
+    y: TypedArray
+    z: TypedArray
+    zmin: float
+    zmax: float
+
+
+class LandmarkInfo(Model):
+    """A known stationary point."""
+
+    point: list[float]
+    value: float
+    kind: Literal["global", "local", "saddle"]
+
+
+class Box(Model):
+    """A box, one low and one high per parameter."""
+
+    low: list[float]
+    high: list[float]
+
+
+class CurvatureInfo(Model):
+    """A constant Hessian's spectrum, and what it means for gradient descent."""
+
+    eigenvalues: list[float]
+    eigenvectors: list[list[float]] | None = Field(
+        None, description="Row i is the unit eigenvector of eigenvalues[i] (up to P = 100)."
+    )
+    condition: float
+    lr_max: float = Field(description="Plain descent is stable only for lr < 2/λ_max.")
+    lr_best: float = Field(description="2/(λ_min + λ_max): the fastest plain step.")
+    rate_best: float = Field(description="(k - 1)/(k + 1): the error factor per step at lr_best.")
+    momentum_lr: float = Field(description="Heavy ball's best step, (2/(√λ_min + √λ_max))².")
+    momentum_beta: float = Field(description="Heavy ball's best momentum, ((√k - 1)/(√k + 1))².")
+    momentum_rate: float = Field(description="(√k - 1)/(√k + 1).")
+
+
+class ObjectiveInfo(Model):
+    """What an objective is: its parameters, where to plot and start, and what is known."""
+
+    kind: str
+    title: str
+    dim: int
+    names: list[str]
+    domain: list[list[float]] | None = Field(
+        None, description="[[x0, x1], [y0, y1]] for two-parameter objectives."
+    )
+    start_region: Box
+    landmarks: list[LandmarkInfo]
+    log_scale: bool
+    cost: float
+    curvature: CurvatureInfo | None = None
 
 
 class SurfaceInfo(Model):
@@ -198,8 +346,8 @@ class SurfaceInfo(Model):
     latex: str
     formula: str
     lesson: str
-    domain: tuple[tuple[float, float], tuple[float, float]]
-    minima: list[dict[str, object]]
+    domain: list[list[float]] = Field(description="[[x0, x1], [y0, y1]].")
+    minima: list[LandmarkInfo]
     log_scale: bool
 
 
@@ -210,4 +358,4 @@ class OptimizerInfo(Model):
     title: str
     torch_name: str
     equations: str
-    defaults: dict[str, object]
+    defaults: dict[str, float | bool | list[float]]

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 import anyio
 import orjson
 
-from app.api.runs import PreparedRun, frame_payload, summary_payload
+from app.api.errors import unprocessable
+from app.api.runs import frame_payload, summary_payload
 from app.engine.runner import Frame
+from app.engine.session import Run
+from app.i18n import Lang, translate
 
 
 @dataclass
@@ -31,17 +34,20 @@ def event(name: str, data: bytes, event_id: int | None = None) -> bytes:
     return f"{head}event: {name}\ndata: ".encode() + data + b"\n\n"
 
 
-def parse_last_event_id(value: str | None) -> int:
-    """The last step the client already has, or -1; raise ValueError on a malformed id."""
+def parse_last_event_id(value: str | None, lang: Lang = "en") -> int:
+    """The last step the client already has, or -1; a 422 on a malformed id such as `--5`."""
     if value is None or value.strip() == "":
         return -1
-    if not value.strip().lstrip("-").isdigit():
-        raise ValueError(f"Last-Event-ID must be a step number, got {value!r}")
-    return int(value)
+    text = value.strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+        message = translate(lang, "error.last_event_id", value=repr(value))
+        raise unprocessable(message, ("header", "Last-Event-ID"))
+    return int(text)
 
 
 def next_batch(
-    ticks: Iterator[Frame | None], after: int, seconds: float
+    ticks: Iterator[Frame | None], after: int, seconds: float, arrays: bool = False
 ) -> tuple[list[tuple[int, bytes]], bool]:
     """Pull and serialise frames for up to `seconds`, skipping those at or before step `after`.
 
@@ -52,40 +58,42 @@ def next_batch(
     deadline = time.perf_counter() + seconds
     for frame in ticks:
         if frame is not None and frame.step > after:
-            out.append((frame.step, orjson.dumps(frame_payload(frame))))
+            out.append((frame.step, orjson.dumps(frame_payload(frame, arrays))))
         if time.perf_counter() >= deadline:
             return out, False
     return out, True
 
 
 async def sse_events(
-    run: PreparedRun,
+    run: Run,
     after: int,
     limiter: anyio.CapacityLimiter,
     stats: StreamStats,
     batch_seconds: float,
     disconnected: Callable[[], Awaitable[bool]],
+    arrays: bool = False,
+    lang: Lang = "en",
 ) -> AsyncIterator[bytes]:
     """The event stream of one run: `frame` events, then one `summary` event.
 
     `disconnected` is checked between batches: a server may only notice a closed connection
     when it writes, and a resumed stream writes nothing while it replays skipped steps.
     """
-    ticks = run.descent.ticks()
+    ticks = run.ticks()
     stats.active += 1
     try:
         yield b": gdviz run stream\n\n"
         done = False
         while not done:
             batch, done = await anyio.to_thread.run_sync(
-                next_batch, ticks, after, batch_seconds, limiter=limiter
+                next_batch, ticks, after, batch_seconds, arrays, limiter=limiter
             )
             for step, data in batch:
                 stats.frames_sent += 1
                 yield event("frame", data, step)
             if await disconnected():
                 return
-        summary = await anyio.to_thread.run_sync(summary_payload, run, limiter=limiter)
+        summary = await anyio.to_thread.run_sync(summary_payload, run, lang, limiter=limiter)
         yield event("summary", orjson.dumps({"trajectories": summary}))
     finally:
         stats.active -= 1

@@ -1,46 +1,67 @@
-"""Say in words how each trajectory ended, the way a teacher would explain it.
+"""Say in words how each trajectory ended, the way a teacher would explain it, in two languages.
 
 Everything that needs curvature (Hessians, Newton steps) is computed in one batch for all the
-trajectories that need it, so explaining 65,536 endings costs a few NumPy calls, not 65,536.
+trajectories that need it, and the text of each landmark is built once; what is left per
+trajectory is one template fill. Explaining 65,536 endings costs a few NumPy calls and a
+string format each. Sentences come from the message catalogues (`outcome.*` keys).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.engine import curvature
-from app.engine.objectives.base import Objective
+from app.engine import curvature, stability
+from app.engine.hyperparams import SGD, Hyper
+from app.engine.objectives.base import Landmark, Objective
 from app.engine.runner import CONVERGED, DIVERGED, STATUSES, Summary
 from app.engine.types import Array, IntArray
+from app.i18n import Lang, catalogue
 
-
-@dataclass(frozen=True)
-class Landmark:
-    """A known minimum of an objective."""
-
-    point: tuple[float, ...]
-    value: float
-    kind: str  # "global" or "local"
+KINDS = {  # curvature.kind_of's names -> catalogue keys
+    "saddle point": "saddle",
+    "local minimum": "minimum",
+    "local maximum": "maximum",
+    "flat stationary point": "flat",
+    "point": "flat",
+}
 
 
 @dataclass(frozen=True)
 class Context:
-    """What the explanation may refer to besides the trajectories themselves."""
+    """What the explanation may refer to besides the trajectories themselves.
+
+    `hyper` holds one set of hyperparameters per trajectory (or one for all of them).
+    """
 
     objective: Objective
     rule: str
-    lr: float
+    hyper: Sequence[Hyper]
     tol: float
     bound: float
-    landmarks: Sequence[Landmark] = ()
     radius: float = 1e-3
-    weight_decay: float = 0.0
+    landmarks: Sequence[Landmark] = field(default=())
+
+    def marks(self) -> Sequence[Landmark]:
+        """The landmarks to name: the given ones, else the objective's own."""
+        return self.landmarks or self.objective.landmarks
+
+    def hp(self, i: int) -> Hyper:
+        """The hyperparameters of trajectory i."""
+        return self.hyper[i] if len(self.hyper) > 1 else self.hyper[0]
 
 
-def coords(point: Sequence[float] | Array) -> str:
-    """Format a point for a sentence: (1, -0.5)."""
-    return "(" + ", ".join(f"{float(v):.4g}" for v in point) + ")"
+def coords(point: Sequence[float] | Array, most: int = 6) -> str:
+    """Format a point for a sentence: (1, -0.5); long vectors show their first `most` entries."""
+    values = [f"{float(v):.4g}" for v in list(point)[:most]]
+    if len(point) > most:
+        values.append(f"… +{len(point) - most}")
+    return "(" + ", ".join(values) + ")"
+
+
+def num(value: float, digits: int = 4) -> str:
+    """A number for a sentence, with `digits` significant digits."""
+    return f"{value:.{digits}g}"
 
 
 def nearest(point: Array, landmarks: Sequence[Landmark]) -> tuple[Landmark, float] | None:
@@ -49,44 +70,14 @@ def nearest(point: Array, landmarks: Sequence[Landmark]) -> tuple[Landmark, floa
     return (landmarks[int(idx[0])], float(dist[0])) if idx[0] >= 0 else None
 
 
+def explain(summary: Summary, starts: Array, ctx: Context, lang: Lang = "en") -> list[str]:
+    """One or two sentences per trajectory, in the order of `starts`, in `lang`."""
+    return _Explainer(summary, starts, ctx, lang).sentences()
+
+
 def describe_all(summary: Summary, starts: Array, ctx: Context) -> list[str]:
-    """One or two sentences per trajectory, in the order of `starts`."""
-    idx, dist = _nearest_all(summary.point, ctx.landmarks)
-    kinds = _stationary_kinds(summary, idx, dist, ctx)
-    steep = _steepest_at_start(summary, starts, ctx)
-    with np.errstate(all="ignore"):
-        f_start = ctx.objective.loss(np.asfortranarray(starts))
-    return [
-        _sentence(summary, i, _near(idx[i], dist[i], ctx), kinds.get(i), f_start[i], steep[i], ctx)
-        for i in range(len(summary.status))
-    ]
-
-
-def _sentence(
-    summary: Summary,
-    i: int,
-    near: tuple[Landmark, float] | None,
-    kind: str | None,
-    f_start: float,
-    steep: float,
-    ctx: Context,
-) -> str:
-    """The explanation for row i of the summary."""
-    n, gn = int(summary.steps_taken[i]), float(summary.grad_norm[i])
-    if summary.status[i] == CONVERGED:
-        where = _place(summary.point[i], near, kind, ctx)
-        head = f"converged at step {n}: the gradient norm {gn:.3g} fell below {ctx.tol:g}"
-        return f"{head}, at {where}."
-    if summary.status[i] == DIVERGED:
-        losses = float(f_start), float(summary.loss[i]), float(summary.escape_loss[i])
-        cause = _divergence_cause(*losses, float(steep), ctx)
-        return f"diverged at step {n}: that step left the finite range ±{ctx.bound:g}. {cause}."
-    return _unfinished(n, gn, near, ctx)
-
-
-def _near(index: int, distance: float, ctx: Context) -> tuple[Landmark, float] | None:
-    """The landmark `index` (or None for -1) with its distance."""
-    return (ctx.landmarks[int(index)], float(distance)) if index >= 0 else None
+    """`explain` in English."""
+    return explain(summary, starts, ctx, "en")
 
 
 def describe(
@@ -97,8 +88,9 @@ def describe(
     grad_norm: float,
     ctx: Context,
     escape_loss: float = float("nan"),
+    lang: Lang = "en",
 ) -> str:
-    """The sentence for a single trajectory (see `describe_all`)."""
+    """The sentence for a single trajectory (see `explain`)."""
     with np.errstate(all="ignore"):
         loss = ctx.objective.loss(np.asfortranarray(point[None, :]))
     one = Summary(
@@ -109,7 +101,192 @@ def describe(
         np.array([grad_norm]),
         np.array([escape_loss]),
     )
-    return describe_all(one, start[None, :], ctx)[0]
+    return explain(one, start[None, :], ctx, lang)[0]
+
+
+class _Explainer:
+    """The batch computations behind `explain`, and one template fill per row."""
+
+    def __init__(self, summary: Summary, starts: Array, ctx: Context, lang: Lang) -> None:
+        self.s, self.starts, self.ctx, self.lang = summary, starts, ctx, lang
+        self.msg = catalogue(lang)
+        self.marks = ctx.marks()
+        self.idx, self.dist = _nearest_all(summary.point, self.marks)
+        self.mark_text = [self._landmark_text(m) for m in self.marks]
+
+    def t(self, key: str, **params: object) -> str:
+        """The catalogue entry `key`, filled."""
+        return self.msg[key].format(**params)
+
+    def sentences(self) -> list[str]:
+        """Every row's sentence."""
+        s, tol = self.s, num(self.ctx.tol, 3)
+        kinds = self._stationary_kinds()
+        out: list[str] = [""] * len(s.status)
+        conv = self.msg["outcome.converged"]
+        steps, norms = s.steps_taken.tolist(), s.grad_norm.tolist()
+        places = self._places(kinds)
+        for i in np.flatnonzero(s.status == CONVERGED).tolist():
+            out[i] = conv.format(n=steps[i], gn=num(norms[i], 3), tol=tol, place=places[i])
+        diverged = np.flatnonzero(s.status == DIVERGED)
+        if diverged.size:
+            self._diverged(diverged, out)
+        for i in np.flatnonzero((s.status != CONVERGED) & (s.status != DIVERGED)).tolist():
+            out[i] = self._unfinished(i, steps[i], norms[i])
+        return out
+
+    # --- converged ------------------------------------------------------------------------
+
+    def _places(self, kinds: dict[int, str]) -> dict[int, str]:
+        """Where each converged row stopped: a landmark, a stationary point or near one."""
+        out: dict[int, str] = {}
+        rows = np.flatnonzero(self.s.status == CONVERGED)
+        at_mark = self.dist[rows] <= self.ctx.radius
+        for i, j in zip(rows[at_mark].tolist(), self.idx[rows[at_mark]].tolist(), strict=True):
+            out[i] = self.mark_text[j]
+        for i in rows[~at_mark].tolist():
+            out[i] = self._off_landmark(i, kinds.get(i))
+        return out
+
+    def _off_landmark(self, i: int, kind: str | None) -> str:
+        """A converged row that is not at a known landmark."""
+        point = coords(self.s.point[i])
+        if kind is not None:
+            return self.t(f"outcome.place.{KINDS[kind]}", point=point)
+        j, tol = int(self.idx[i]), num(self.ctx.tol, 3)
+        if j >= 0:
+            dist, mark = num(float(self.dist[i]), 2), self.mark_text[j]
+            return self.t("outcome.place.short", point=point, dist=dist, mark=mark, tol=tol)
+        return self.t("outcome.place.slope", point=point, tol=tol)
+
+    def _landmark_text(self, m: Landmark) -> str:
+        """`the local minimum (x, y) where f = v`, plus the global one when this is not it."""
+        point, value = coords(m.point), num(m.value)
+        if m.kind == "global":
+            return self.t("outcome.mark.global", point=point, value=value)
+        if m.kind == "saddle":
+            return self.t("outcome.mark.saddle", point=point, value=value)
+        best = min(self.marks, key=lambda lm: lm.value)
+        return self.t(
+            "outcome.mark.local",
+            point=point,
+            value=value,
+            best=num(best.value),
+            best_point=coords(best.point),
+        )
+
+    def _stationary_kinds(self) -> dict[int, str]:
+        """For converged rows away from every landmark: the kind of stationary point, if any.
+
+        A row whose Newton step is longer than `radius` is not itself stationary (a loose
+        tolerance stopped it early) and gets no kind.
+        """
+        s, ctx = self.s, self.ctx
+        rows = np.flatnonzero((s.status == CONVERGED) & ~(self.dist <= ctx.radius))
+        if rows.size == 0 or s.point.shape[1] > 50:
+            return {}
+        step = np.linalg.norm(curvature.newton_steps(ctx.objective, s.point[rows]), axis=1)
+        flat = rows[step <= ctx.radius]
+        if not flat.size:
+            return {}
+        spectra = curvature.spectra(ctx.objective, s.point[flat])
+        return {int(r): curvature.kind_of(spectra[j]) for j, r in enumerate(flat)}
+
+    # --- diverged -------------------------------------------------------------------------
+
+    def _diverged(self, rows: IntArray, out: list[str]) -> None:
+        """Why each diverged row blew up: overshooting, or a surface with no floor."""
+        s, ctx = self.s, self.ctx
+        with np.errstate(all="ignore"):
+            f0 = ctx.objective.loss(np.asfortranarray(self.starts[rows]))
+        steep = self._steepest(rows)
+        bound = num(ctx.bound)
+        for n, i in enumerate(rows.tolist()):
+            cause = self._cause(i, float(f0[n]), float(steep[n]))
+            out[i] = self.t("outcome.diverged", n=int(s.steps_taken[i]), bound=bound, cause=cause)
+
+    def _steepest(self, rows: IntArray) -> Array:
+        """The largest Hessian eigenvalue at each diverged row's start (0 when unknown)."""
+        lam = self.ctx.objective.hessian_eigenvalues
+        if lam is not None:
+            return np.full(rows.size, float(lam[-1]))
+        if self.starts.shape[1] > 50:
+            return np.zeros(rows.size)
+        sgd = np.array([isinstance(self.ctx.hp(i), SGD) for i in rows.tolist()], dtype=bool)
+        steep = np.zeros(rows.size)
+        if sgd.any():
+            top = curvature.spectra(self.ctx.objective, self.starts[rows[sgd]])[:, -1]
+            steep[sgd] = np.where(np.isfinite(top), top, 0.0)
+        return steep
+
+    def _cause(self, i: int, f0: float, steep: float) -> str:
+        """The second sentence of a divergence."""
+        f_last, f_escape = float(self.s.loss[i]), float(self.s.escape_loss[i])
+        if np.isfinite(f_escape) and f_escape < f_last:
+            return self.t("outcome.cause.no_floor", f0=num(f0), f1=num(f_escape))
+        hp = self.ctx.hp(i)
+        landed = num(f_escape) if np.isfinite(f_escape) else self.t("outcome.overflow")
+        text = self.t("outcome.cause.too_large", lr=num(hp.lr), f0=num(f0), f1=landed)
+        limit = stability.sgd_limit(hp, steep)
+        if limit is not None and hp.lr > limit.lr_max:
+            text += self._limit_text(limit, hp)
+        return text
+
+    def _limit_text(self, limit: stability.Limit, hp: Hyper) -> str:
+        """`. The steepest curvature ... is stable only for lr < ...`."""
+        everywhere = self.ctx.objective.hessian_eigenvalues is not None
+        where = "everywhere" if everywhere else "start"
+        lam = num(limit.curvature, 3)
+        curv = self.t(f"outcome.curvature.{where}", lam=lam)
+        if hp.weight_decay > 0:
+            curv += self.t("outcome.curvature.decay", wd=num(hp.weight_decay, 3))
+        beta = num(getattr(hp, "momentum", 0.0), 3)
+        return self.t(
+            f"outcome.stable.{limit.method}",
+            curv=curv,
+            lam=lam,
+            beta=beta,
+            limit=num(limit.lr_max, 3),
+        )
+
+    # --- ran out of steps -----------------------------------------------------------------
+
+    def _unfinished(self, i: int, steps: int, grad_norm: float) -> str:
+        """A trajectory that used up its steps: how far it got, and what held it back."""
+        ctx, gn = self.ctx, num(grad_norm, 3)
+        if ctx.tol == 0:
+            text = self.t("outcome.max_steps.tol0", n=steps, gn=gn)
+        else:
+            text = self.t("outcome.max_steps", n=steps, gn=gn, tol=num(ctx.tol, 3))
+        j = int(self.idx[i])
+        if j >= 0:
+            m = self.marks[j]
+            text += self.t(
+                f"outcome.near.{m.kind}", dist=num(float(self.dist[i]), 2), point=coords(m.point)
+            )
+        hp = ctx.hp(i)
+        if hp.weight_decay > 0:
+            return text + self.t("outcome.weight_decay", wd=num(hp.weight_decay))
+        rate = self._quadratic_rate(hp)
+        if rate:
+            return text + rate
+        return text + self.t("outcome.try_more") if ctx.tol > 0 else text
+
+    def _quadratic_rate(self, hp: Hyper) -> str:
+        """On a constant-curvature objective under plain descent: the rate and the best step."""
+        lam = self.ctx.objective.hessian_eigenvalues
+        if lam is None or not isinstance(hp, SGD) or hp.momentum != 0:
+            return ""
+        lo, hi = float(lam[0]), float(lam[-1])
+        best = 2.0 / (lo + hi)
+        return self.t(
+            "outcome.quadratic_rate",
+            rate=num(stability.plain_rate(hp.lr, [lo, hi]), 4),
+            lmin=num(lo, 3),
+            lmax=num(hi, 3),
+            best=num(best, 3),
+            best_rate=num((hi - lo) / (hi + lo), 4),
+        )
 
 
 def _nearest_all(points: Array, landmarks: Sequence[Landmark]) -> tuple[IntArray, Array]:
@@ -117,113 +294,12 @@ def _nearest_all(points: Array, landmarks: Sequence[Landmark]) -> tuple[IntArray
     if not landmarks:
         return np.full(len(points), -1), np.full(len(points), np.inf)
     marks = np.array([m.point for m in landmarks], dtype=np.float64)
+    best_idx = np.zeros(len(points), dtype=np.int64)
+    best = np.full(len(points), np.inf)
     with np.errstate(all="ignore"):
-        dist = np.linalg.norm(points[:, None, :] - marks[None, :, :], axis=2)
-    dist = np.where(np.isfinite(dist), dist, np.inf)
-    idx = np.argmin(dist, axis=1)
-    return idx, dist[np.arange(len(points)), idx]
-
-
-def _stationary_kinds(summary: Summary, idx: IntArray, dist: Array, ctx: Context) -> dict[int, str]:
-    """For converged rows away from every landmark: the kind of stationary point, if it is one.
-
-    A row whose Newton step is longer than `radius` is not itself stationary (a loose tolerance
-    stopped it early) and gets no kind.
-    """
-    rows = np.flatnonzero((summary.status == CONVERGED) & ~(dist <= ctx.radius))
-    if rows.size == 0:
-        return {}
-    step = np.linalg.norm(curvature.newton_steps(ctx.objective, summary.point[rows]), axis=1)
-    flat = rows[step <= ctx.radius]
-    spectra = curvature.spectra(ctx.objective, summary.point[flat]) if flat.size else None
-    return (
-        {int(r): curvature.kind_of(spectra[j]) for j, r in enumerate(flat)}
-        if spectra is not None
-        else {}
-    )
-
-
-def _steepest_at_start(summary: Summary, starts: Array, ctx: Context) -> Array:
-    """The largest Hessian eigenvalue at the start of each diverged plain-SGD row (else 0)."""
-    steep = np.zeros(len(starts))
-    rows = np.flatnonzero(summary.status == DIVERGED) if ctx.rule == "sgd" else np.empty(0, int)
-    if rows.size:
-        lam = curvature.spectra(ctx.objective, starts[rows])[:, -1]
-        steep[rows] = np.where(np.isfinite(lam), lam, 0.0)
-    return steep
-
-
-def _place(
-    point: Array, near: tuple[Landmark, float] | None, kind: str | None, ctx: Context
-) -> str:
-    """Where a converged trajectory stopped: a known minimum, a stationary point, or near one."""
-    if near is not None and near[1] <= ctx.radius:
-        return _landmark_text(near[0], ctx)
-    if kind is not None:
-        text = f"a {kind} {coords(point)}"
-        if kind == "saddle point":
-            text += ": the gradient vanishes there, yet f still falls along another direction"
-        return text
-    if near is not None:
-        return (
-            f"{coords(point)}, {near[1]:.2g} away from {_landmark_text(near[0], ctx)} "
-            f"(the tolerance {ctx.tol:g} let it stop short)"
-        )
-    return f"{coords(point)}, where the slope is below the tolerance {ctx.tol:g} but not zero"
-
-
-def _landmark_text(m: Landmark, ctx: Context) -> str:
-    """`the local minimum (x, y) where f = v`, plus the global one when this one is not it."""
-    text = f"the {m.kind} minimum {coords(m.point)} where f = {m.value:.4g}"
-    if m.kind != "global":
-        best = min(ctx.landmarks, key=lambda lm: lm.value)
-        text += f"; the global minimum is lower, f = {best.value:.4g} at {coords(best.point)}"
-    return text
-
-
-def _divergence_cause(f0: float, f_last: float, f_escape: float, steep: float, ctx: Context) -> str:
-    """Why a run blew up: overshooting (the loss grew) or a surface with no floor (it fell)."""
-    if np.isfinite(f_escape) and f_escape < f_last:
-        return (
-            f"The loss kept falling, from {f0:.4g} to {f_escape:.4g}, as the parameters grew: "
-            "the surface has no floor along this path, so descent runs off to infinity"
-        )
-    landed = f"{f_escape:.4g}" if np.isfinite(f_escape) else "more than a float can hold"
-    text = (
-        f"The step size {ctx.lr:g} is too large: the loss grew from {f0:.4g} to {landed}, "
-        "each step overshooting the valley it should settle in"
-    )
-    if ctx.lr * steep > 2:
-        text += (
-            f". The steepest curvature at the start is {steep:.3g}, and plain gradient descent "
-            f"is stable there only for lr < 2/{steep:.3g} = {2 / steep:.3g}"
-        )
-    return text
-
-
-def _unfinished(
-    steps: int, grad_norm: float, near: tuple[Landmark, float] | None, ctx: Context
-) -> str:
-    """A trajectory that used up its steps: how far it got, and what held it back."""
-    if ctx.tol == 0:
-        text = (
-            f"ran all {steps} steps (a tolerance of 0 never stops early): the gradient norm is "
-            f"now {grad_norm:.3g}."
-        )
-    else:
-        text = (
-            f"stopped after {steps} steps without converging: the gradient norm is still "
-            f"{grad_norm:.3g}, above the tolerance {ctx.tol:g}."
-        )
-    if near is not None:
-        text += (
-            f" It is {near[1]:.2g} away from the {near[0].kind} minimum {coords(near[0].point)}."
-        )
-    if ctx.weight_decay > 0:
-        text += (
-            f" weight_decay = {ctx.weight_decay:g} pulls the parameters towards 0, so the "
-            "optimizer settles where that pull balances the slope (∇f ≈ -λw), not where ∇f = 0."
-        )
-    elif ctx.tol > 0:
-        text += " Try more steps or another step size."
-    return text
+        for j, mark in enumerate(marks):  # one pass per landmark: (K, P) memory, not (K, M, P)
+            d = np.sqrt(np.sum((points - mark) ** 2, axis=1))
+            closer = d < best
+            best_idx[closer], best[closer] = j, d[closer]
+    best_idx[~np.isfinite(best)] = -1
+    return best_idx, best

@@ -3,16 +3,22 @@
 A run is a pure function of its inputs: the same objective, rule, hyperparameters, starts and
 config give the same frames, so a stream can be replayed from any step on any worker.
 
-Trajectories live in shards of at most `shard_rows` rows that fit in the CPU cache; each step
-does one NumPy call per operation per shard. A trajectory stops when its gradient norm drops
-below `tol` (converged), when a coordinate leaves [-bound, bound] or stops being finite
-(diverged), or after `steps` steps (max_steps). Stopped rows leave their shard, so they cost
-nothing afterwards.
+Each start may have its own hyperparameters. Rows with equal hyperparameters are stepped
+together in shards of at most `shard_rows` rows that fit in the CPU cache; each step does one
+NumPy call per operation per shard. Every operation acts row by row, so a trajectory is
+bit-for-bit the same whichever rows share its shard.
+
+A trajectory stops when its gradient norm drops below `tol` (converged), when a coordinate
+leaves [-bound, bound] or stops being finite (diverged), or after `steps` steps (max_steps).
+For a stochastic objective the steps follow mini-batch gradients, but convergence is judged
+on the full gradient. A stopped row stays in its shard as a dead row, parked at its last
+point and masked out of every test, so a step where rows stop copies nothing; a shard is
+compacted once a quarter of it is dead.
 """
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -23,6 +29,7 @@ from app.engine.types import Array, BoolArray, IntArray
 Status = Literal["converged", "diverged", "max_steps"]
 STATUSES: tuple[Status, ...] = ("converged", "diverged", "max_steps")
 CONVERGED, DIVERGED, MAX_STEPS = 0, 1, 2
+DEAD_FRACTION = 0.25  # compact a shard once this fraction of its rows has stopped
 
 
 @dataclass(frozen=True)
@@ -39,9 +46,13 @@ class RunConfig:
 
 @dataclass(frozen=True)
 class Frame:
-    """The trajectories recorded after `step` optimizer steps.
+    """The trajectories recorded after `step` optimizer steps, in ascending id order.
 
-    index: (n,) trajectory ids; points: (n, P); loss: (n,); grad: (n, P) or None.
+    index: (n,) trajectory ids; points: (n, P); loss: (n,) the full loss; grad: (n, P) the
+    gradient the next step uses (a mini-batch's, for a stochastic objective), or None unless
+    `record_grad`. batch_loss: (n,) the loss of the mini-batch drawn for step `step + 1`, or
+    None when the objective is not stochastic. diagnostics: `objective.diagnostics` of the
+    recorded points, each (n, L); empty when the objective has none.
     """
 
     step: int
@@ -49,15 +60,20 @@ class Frame:
     points: Array
     loss: Array
     grad: Array | None
+    batch_loss: Array | None = None
+    diagnostics: Mapping[str, Array] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Summary:
     """How each trajectory ended: status codes index `STATUSES`; arrays are (K,) or (K, P).
 
-    `point` and `loss` are the last recorded state. For a diverged row, `escape_loss` is the
-    loss where the fatal step landed (possibly inf or NaN; never sent anywhere as a number);
-    for the other rows it is NaN.
+    `point` and `loss` are the last recorded state, `grad_norm` the norm of the full gradient
+    there. `steps_taken` is the step of `point` for a converged or max_steps row; for a diverged
+    row it counts the step that left the range too, one more than the step of `point`: a run
+    that diverges at its first step reports steps_taken = 1, though only step 0 was recorded.
+    For a diverged row, `escape_loss` is the loss where the fatal step landed (possibly inf or
+    NaN; never sent anywhere as a number); for the other rows it is NaN.
     """
 
     status: IntArray
@@ -70,37 +86,69 @@ class Summary:
 
 @dataclass
 class _Shard:
-    """Rows still running: their ids, parameters and optimizer state. Private to one run."""
+    """Rows stepped together with one `hp`. Private to one run.
+
+    index: (n,) trajectory ids; w: (n, P), Fortran order; state: the rule's buffers, (n, P).
+    Stopped rows stay until compaction: `live` (n,) marks the others, `dead` (d,) lists their
+    positions and `park` (d, P) the finite points they are held at.
+    """
 
     index: IntArray
     w: Array
     state: State
+    hp: Hyper
+    live: BoolArray
+    dead: IntArray
+    park: Array
+
+
+class _Eval(NamedTuple):
+    """What a step needs from the objective at a shard's w: (n, P)."""
+
+    grad: Array  # (n, P): the gradient the step uses (a mini-batch's when stochastic)
+    batch_loss: Array | None  # (n,): that mini-batch's loss, when stochastic
+    gn2: Array | None  # (n,): squared norm of the full gradient, inf at dead rows; None if unused
 
 
 class Descent:
-    """One run. Iterate `frames()` to the end, then read `summary()`."""
+    """One run. Iterate `frames()` to the end, then read `summary()`.
+
+    `hp` is one set of hyperparameters for every start, or a sequence of K, one per start.
+    """
 
     def __init__(
-        self, objective: Objective, rule: Rule, hp: Hyper, starts: Array, config: RunConfig
+        self,
+        objective: Objective,
+        rule: Rule,
+        hp: Hyper | Sequence[Hyper],
+        starts: Array,
+        config: RunConfig,
     ) -> None:
         if starts.ndim != 2 or starts.shape[1] != objective.dim:
             raise ValueError(f"each start must have {objective.dim} coordinates")
-        self.objective, self.rule, self.hp, self.config = objective, rule, hp, config
         k, p = starts.shape
+        groups = _groups(hp, k)
+        self.objective, self.rule, self.config = objective, rule, config
+        self._stochastic = bool(objective.stochastic)
+        self._sort = len(groups) > 1  # shards of different groups interleave ids
         self._status = np.full(k, -1, dtype=np.int64)
         self._steps = np.zeros(k, dtype=np.int64)
         self._point = np.zeros((k, p))
         self._loss = np.zeros(k)
         self._grad_norm = np.zeros(k)
         self._escape_loss = np.full(k, np.nan)
+        rows = config.shard_rows
         self._shards = [
-            self._new_shard(starts, lo, min(lo + config.shard_rows, k))
-            for lo in range(0, k, config.shard_rows)
+            self._new_shard(starts, ids[lo : lo + rows], group_hp)
+            for group_hp, ids in groups
+            for lo in range(0, len(ids), rows)
         ]
 
-    def _new_shard(self, starts: Array, lo: int, hi: int) -> _Shard:
-        w = np.array(starts[lo:hi], dtype=np.float64, order="F")  # a copy: frames never alias it
-        return _Shard(np.arange(lo, hi, dtype=np.int64), w, self.rule.init(w, self.hp))
+    def _new_shard(self, starts: Array, ids: IntArray, hp: Hyper) -> _Shard:
+        w = np.array(starts[ids], dtype=np.float64, order="F")  # a copy: frames never alias it
+        n, p = w.shape
+        live = np.ones(n, dtype=np.bool_)
+        return _Shard(ids, w, self.rule.init(w, hp), hp, live, ids[:0], np.empty((0, p)))
 
     def ticks(self) -> Iterator[Frame | None]:
         """Yield once per step: the frame recorded at it, or None if nothing was recorded.
@@ -109,7 +157,7 @@ class Descent:
         """
         for s in range(self.config.steps + 1):
             parts = self._step_all(s)
-            yield _merge(s, parts) if parts else None
+            yield _merge(s, parts, self._sort) if parts else None
             if not self._shards:
                 return
 
@@ -133,44 +181,91 @@ class Descent:
                 part = self._step_shard(shard, s)
                 if part is not None:
                     parts.append(part)
-        self._shards = [shard for shard in self._shards if shard.index.size]
+        if s == self.config.steps:
+            self._shards = []
+        else:
+            self._shards = [shard for shard in self._shards if shard.dead.size < shard.index.size]
         return parts
 
     def _step_shard(self, shard: _Shard, s: int) -> Frame | None:
-        """Record and stop rows at step s, then move the rest to step s + 1."""
-        cfg = self.config
-        w = shard.w
-        g = self.objective.grad(w, s + 1)
-        if s == cfg.steps:
-            norms = _row_sq_norm(g)
-            status = np.where(norms < cfg.tol**2, CONVERGED, MAX_STEPS)
-            self._finish(shard.index, w, norms, np.full(norms.shape, s), status)
-            part = self._record(s, shard.index, w, g)
-            shard.index = shard.index[:0]
-            return part
-        w_next, state_next = self.rule.step(w, g, shard.state, self.hp, s + 1)
-        gn2: Array | None = _row_sq_norm(g) if cfg.tol > 0 else None  # tol 0: never stop early
-        converged = _rows_below(gn2, cfg.tol**2) if gn2 is not None else None
-        escaped = _rows_escaped(w_next, cfg.bound)
-        recorded = s % cfg.every == 0
-        if converged is None and escaped is None:
-            shard.w, shard.state = w_next, state_next
-            return self._record(s, shard.index, w, g) if recorded else None
-        conv = converged if converged is not None else np.zeros(len(w), dtype=np.bool_)
-        stop = conv | escaped if escaped is not None else conv
-        status = np.where(conv[stop], CONVERGED, DIVERGED)
-        taken = np.where(conv[stop], s, s + 1)
-        norms = gn2 if gn2 is not None else _row_sq_norm(g)
-        self._finish(shard.index[stop], w[stop], norms[stop], taken, status)
-        fell = stop & ~conv
-        self._escape_loss[shard.index[fell]] = self.objective.loss(w_next[fell])
-        rows = None if recorded else stop
-        part = self._record(s, shard.index, w, g, rows)
-        keep = ~stop
-        shard.index = shard.index[keep]
-        shard.w = np.asfortranarray(w_next[keep])
-        shard.state = {name: np.asfortranarray(v[keep]) for name, v in state_next.items()}
+        """Record and stop rows at step s, then move the live rest to step s + 1."""
+        ev = self._evaluate(shard, s)
+        if s == self.config.steps:
+            return self._end(shard, s, ev)
+        w_next, state_next = self.rule.step(shard.w, ev.grad, shard.state, shard.hp, s + 1)
+        if shard.dead.size:
+            w_next[shard.dead] = shard.park  # dead rows never drift out of range
+        stop = self._stopping(shard, ev, w_next)
+        if s % self.config.every == 0:
+            part: Frame | None = self._record(s, shard, ev)
+        else:
+            part = None if stop is None else self._record(s, shard, ev, stop[0])
+        if stop is not None:
+            self._stop(shard, s, ev, w_next, *stop)
+        shard.w, shard.state = w_next, state_next
+        if shard.dead.size >= DEAD_FRACTION * shard.index.size:
+            _compact(shard)
         return part
+
+    def _evaluate(self, shard: _Shard, s: int) -> _Eval:
+        """The step's gradient (and batch loss), and the full gradient's norm when tested."""
+        w, objective = shard.w, self.objective
+        tested = self.config.tol > 0 or s == self.config.steps
+        if self._stochastic:
+            batch_loss, g = objective.loss_and_grad(w, s + 1)
+            gn2 = _row_sq_norm(objective.grad(w, None)) if tested else None
+        else:
+            batch_loss, g = None, objective.grad(w, s + 1)
+            gn2 = _row_sq_norm(g) if tested else None
+        if gn2 is not None and shard.dead.size:
+            gn2[shard.dead] = np.inf  # a dead row never converges again
+        return _Eval(g, batch_loss, gn2)
+
+    def _stopping(
+        self, shard: _Shard, ev: _Eval, w_next: Array
+    ) -> tuple[IntArray, BoolArray] | None:
+        """Positions of the live rows that stop at this step and which of them converged."""
+        cfg = self.config
+        converged = _rows_below(ev.gn2, cfg.tol**2) if ev.gn2 is not None else None
+        escaped = _rows_escaped(w_next, cfg.bound)
+        if escaped is not None and shard.dead.size:
+            escaped &= shard.live  # a parked row outside the range (an odd start) is already out
+        if converged is None and escaped is None:
+            return None
+        if converged is None:
+            converged = np.zeros(len(w_next), dtype=np.bool_)
+        pos = np.flatnonzero(converged | escaped if escaped is not None else converged)
+        return (pos, converged[pos]) if pos.size else None
+
+    def _stop(
+        self, shard: _Shard, s: int, ev: _Eval, w_next: Array, pos: IntArray, converged: BoolArray
+    ) -> None:
+        """Finish the rows at positions `pos` at step s; park them where they are, in w_next too."""
+        w = shard.w[pos]
+        gn2 = ev.gn2[pos] if ev.gn2 is not None else self._full_sq_norm(w, ev.grad[pos])
+        ids = shard.index[pos]
+        status = np.where(converged, CONVERGED, DIVERGED)
+        self._finish(ids, w, gn2, np.where(converged, s, s + 1), status)
+        fell = ~converged
+        self._escape_loss[ids[fell]] = self.objective.loss(w_next[pos[fell]])
+        w_next[pos] = w
+        shard.live[pos] = False
+        shard.dead = np.concatenate([shard.dead, pos])
+        shard.park = np.concatenate([shard.park, w])
+
+    def _end(self, shard: _Shard, s: int, ev: _Eval) -> Frame:
+        """At the last step: finish every live row (converged or max_steps) and record it."""
+        assert ev.gn2 is not None  # the final step always tests
+        part = self._record(s, shard, ev)
+        pos = np.flatnonzero(shard.live)
+        gn2 = ev.gn2[pos]
+        status = np.where(gn2 < self.config.tol**2, CONVERGED, MAX_STEPS)
+        self._finish(shard.index[pos], shard.w[pos], gn2, np.full(pos.shape, s), status)
+        return part
+
+    def _full_sq_norm(self, w: Array, g: Array) -> Array:
+        """Squared norm of the full gradient at w: (n, P), given the step's gradient g there."""
+        return _row_sq_norm(self.objective.grad(w, None) if self._stochastic else g)
 
     def _finish(
         self, index: IntArray, w: Array, gn2: Array, steps_taken: IntArray, status: IntArray
@@ -182,14 +277,44 @@ class Descent:
         self._loss[index] = self.objective.loss(w)
         self._grad_norm[index] = np.sqrt(gn2)
 
-    def _record(
-        self, s: int, index: IntArray, w: Array, g: Array, rows: BoolArray | None = None
-    ) -> Frame:
-        """The recorded part of one shard at step s: all rows, or those selected by `rows`."""
+    def _record(self, s: int, shard: _Shard, ev: _Eval, rows: IntArray | None = None) -> Frame:
+        """The recorded part of one shard at step s: the rows at positions `rows`, or all live."""
+        if rows is None and shard.dead.size:
+            rows = np.flatnonzero(shard.live)
+        index, w, g, batch = shard.index.copy(), shard.w, ev.grad, ev.batch_loss
         if rows is not None:
-            index, w, g = index[rows], w[rows], g[rows]
+            index, w, g = shard.index[rows], w[rows], g[rows]
+            batch = batch[rows] if batch is not None else None
         grad = np.ascontiguousarray(g) if self.config.record_grad else None
-        return Frame(s, index, np.ascontiguousarray(w), self.objective.loss(w), grad)
+        diagnostics = dict(self.objective.diagnostics(w))
+        loss = self.objective.loss(w)
+        return Frame(s, index, np.ascontiguousarray(w), loss, grad, batch, diagnostics)
+
+
+def _groups(hp: Hyper | Sequence[Hyper], k: int) -> list[tuple[Hyper, IntArray]]:
+    """The distinct hyperparameters, in order of first use, each with its rows (ascending)."""
+    if not isinstance(hp, Sequence):
+        return [(hp, np.arange(k, dtype=np.int64))]
+    if len(hp) != k:
+        raise ValueError(f"give one set of hyperparameters per start: {len(hp)} for {k} starts")
+    by_id: dict[int, list[int]] = {}
+    for i, h in enumerate(hp):  # per_row shares equal objects, so ids group cheaply
+        by_id.setdefault(id(h), []).append(i)
+    rows: dict[Hyper, list[int]] = {}
+    for ids in by_id.values():
+        rows.setdefault(hp[ids[0]], []).extend(ids)
+    return [(h, np.sort(np.array(ids, dtype=np.int64))) for h, ids in rows.items()]
+
+
+def _compact(shard: _Shard) -> None:
+    """Drop the dead rows of a shard: one copy of each array, kept in Fortran order."""
+    keep = shard.live
+    shard.index = shard.index[keep]
+    shard.w = np.asfortranarray(shard.w[keep])
+    shard.state = {name: np.asfortranarray(v[keep]) for name, v in shard.state.items()}
+    shard.live = np.ones(len(shard.index), dtype=np.bool_)
+    shard.dead = shard.dead[:0]
+    shard.park = shard.park[:0]
 
 
 def _row_sq_norm(g: Array) -> Array:
@@ -215,15 +340,25 @@ def _rows_escaped(w: Array, bound: float) -> BoolArray | None:
     return ~inside
 
 
-def _merge(s: int, parts: list[Frame]) -> Frame:
-    """Join the shards' parts of one step into a single frame."""
+def _merge(s: int, parts: list[Frame], sort: bool) -> Frame:
+    """Join the shards' parts of one step into a single frame, in ascending id order."""
     if len(parts) == 1:
         return parts[0]
+    index = np.concatenate([p.index for p in parts])
+    order = np.argsort(index, kind="stable") if sort else None
+
+    def join(arrays: list[Array]) -> Array:
+        out = np.concatenate(arrays)
+        return out if order is None else out[order]
+
     grads = [p.grad for p in parts if p.grad is not None]
+    batches = [p.batch_loss for p in parts if p.batch_loss is not None]
     return Frame(
         s,
-        np.concatenate([p.index for p in parts]),
-        np.concatenate([p.points for p in parts]),
-        np.concatenate([p.loss for p in parts]),
-        np.concatenate(grads) if grads else None,
+        index if order is None else index[order],
+        join([p.points for p in parts]),
+        join([p.loss for p in parts]),
+        join(grads) if grads else None,
+        join(batches) if batches else None,
+        {name: join([p.diagnostics[name] for p in parts]) for name in parts[0].diagnostics},
     )

@@ -1,76 +1,64 @@
-"""The catalogues: surfaces (with plotting grids) and optimizers."""
+"""The catalogues: surfaces (with plotting grids), optimizers, and the message catalogues."""
 
-import base64
 import dataclasses
+from typing import Annotated, Any
 
-import numpy as np
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
-from app.api.schemas import OptimizerInfo, SurfaceInfo
-from app.config import SETTINGS
-from app.engine.objectives.surfaces import SURFACES, Surface
+from app.api.errors import RESPONSES
+from app.api.grids import grid_reply
+from app.api.language import request_lang
+from app.api.objectives import SurfaceSpec
+from app.api.schemas import GridResult, LandmarkInfo, OptimizerInfo, SurfaceInfo
+from app.engine.objectives.surfaces import SURFACES, Surface, SurfaceObjective
 from app.engine.optimizers import OPTIMIZERS
-from app.engine.types import Array
+from app.i18n import LANGS, Lang, catalogue, translate
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
+Language = Annotated[Lang, Depends(request_lang)]
+SurfaceName = Annotated[str, Path(json_schema_extra={"enum": list(SURFACES)})]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown surface"}}
 
 
-def surface_info(s: Surface) -> SurfaceInfo:
-    """The public description of a surface."""
-    minima = [{"point": list(m.point), "value": m.value, "kind": m.kind} for m in s.minima]
+def surface_info(s: Surface, lang: Lang) -> SurfaceInfo:
+    """The public description of a surface, in `lang`."""
     return SurfaceInfo(
         name=s.name,
-        title=s.title,
+        title=translate(lang, f"surface.{s.name}.title"),
         latex=s.latex,
         formula=s.formula,
-        lesson=s.lesson,
-        domain=s.domain,
-        minima=minima,
+        lesson=translate(lang, f"surface.{s.name}.lesson"),
+        domain=[list(s.domain[0]), list(s.domain[1])],
+        minima=[LandmarkInfo(point=list(m.point), value=m.value, kind=m.kind) for m in s.minima],
         log_scale=s.log_scale,
     )
 
 
 @router.get("/surfaces")
-def list_surfaces() -> list[SurfaceInfo]:
+def list_surfaces(lang: Language) -> list[SurfaceInfo]:
     """The 2-D test surfaces: formula, plotting domain and known minima."""
-    return [surface_info(s) for s in SURFACES.values()]
+    return [surface_info(s, lang) for s in SURFACES.values()]
 
 
-@router.get("/surfaces/{name}", responses={404: {"description": "Unknown surface"}})
-def read_surface(name: str) -> SurfaceInfo:
+@router.get("/surfaces/{name}", responses=NOT_FOUND)
+def read_surface(name: SurfaceName, lang: Language) -> SurfaceInfo:
     """One surface of the catalogue."""
-    return surface_info(_surface(name))
+    return surface_info(_surface(name), lang)
 
 
-def typed_array(values: Array, shape: tuple[int, ...] | None = None) -> dict[str, str]:
-    """Plotly's typed-array encoding: base64 of little-endian float32."""
-    data = base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode()
-    out = {"dtype": "f4", "bdata": data}
-    if shape is not None:
-        out["shape"] = ",".join(map(str, shape))
-    return out
-
-
-@router.get("/surfaces/{name}/grid", responses={404: {"description": "Unknown surface"}})
+@router.get("/surfaces/{name}/grid", responses={**NOT_FOUND, **RESPONSES})
 def read_surface_grid(
-    name: str,
+    name: SurfaceName,
+    request: Request,
     response: Response,
-    resolution: int = Query(128, ge=2, le=SETTINGS.max_resolution, description="Points per axis"),
-) -> dict[str, object]:
+    lang: Language,
+    resolution: int = Query(128, ge=2, le=4096, description="Points per axis"),
+) -> GridResult:
     """Surface values on a resolution × resolution grid, as Plotly typed arrays (float32)."""
-    s = _surface(name)
-    (x0, x1), (y0, y1) = s.domain
-    x, y = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    xx, yy = np.meshgrid(x, y)
-    z = s.value(xx, yy)
+    objective = SurfaceObjective(_surface(name))
+    reply = grid_reply(objective, resolution, request.app.state.settings, lang)
     response.headers["Cache-Control"] = "public, max-age=86400"
-    return {
-        "x": typed_array(x),
-        "y": typed_array(y),
-        "z": typed_array(z, z.shape),
-        "zmin": float(z.min()),
-        "zmax": float(z.max()),
-    }
+    return reply
 
 
 @router.get("/optimizers")
@@ -82,13 +70,33 @@ def list_optimizers() -> list[OptimizerInfo]:
             title=r.title,
             torch_name=r.torch_name,
             equations=r.equations,
-            defaults={f.name: f.default for f in dataclasses.fields(r.hyper)},
+            defaults={f.name: _default(f.default) for f in dataclasses.fields(r.hyper)},
         )
         for r in OPTIMIZERS.values()
     ]
+
+
+@router.get("/i18n/{lang}")
+def read_messages(
+    lang: Annotated[Lang, Path(description="A language: en or zh.")], response: Response
+) -> dict[str, str]:
+    """The message catalogue of one language: every string of the page and the API's sentences."""
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return dict(catalogue(lang))
+
+
+def _default(value: object) -> float | bool | list[float]:
+    """A hyperparameter default as JSON."""
+    if isinstance(value, tuple):
+        return [float(v) for v in value]
+    assert isinstance(value, float | bool | int)
+    return value
 
 
 def _surface(name: str) -> Surface:
     if name not in SURFACES:
         raise HTTPException(404, f"unknown surface '{name}'; choose one of: {', '.join(SURFACES)}")
     return SURFACES[name]
+
+
+__all__ = ["LANGS", "SurfaceSpec", "router"]

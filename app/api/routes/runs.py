@@ -1,68 +1,69 @@
-"""Runs: the whole result at once, or streamed as Server-Sent Events."""
+"""Runs: the whole result at once, or streamed as Server-Sent Events; and starts alone."""
 
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.runs import (
-    PreparedRun,
-    check_start_count,
-    count_starts,
-    make_starts,
-    prepare,
-    run_to_end,
-)
-from app.api.schemas import RunRequest, RunResult, StartsRequest, StartsResult
+from app.api.errors import RESPONSES, unprocessable
+from app.api.language import request_lang
+from app.api.runs import prepare, run_arrays, run_lists
+from app.api.schemas import RunArrays, RunRequest, RunResult, StartsRequest, StartsResult
 from app.api.streaming import parse_last_event_id, sse_events
 from app.config import Settings
-from app.engine.objectives.surfaces import get_surface
+from app.engine import starts
+from app.engine.errors import EngineError
+from app.engine.session import Run
+from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1", tags=["runs"])
+Language = Annotated[Lang, Depends(request_lang)]
 
 
-def unprocessable(message: str, loc: tuple[str, ...] = ("body",)) -> HTTPException:
-    """A 422 shaped like FastAPI's own validation errors, plus a one-line message."""
-    return HTTPException(422, detail=[{"loc": list(loc), "msg": message, "type": "value_error"}])
-
-
-def prepare_or_422(req: RunRequest, settings: Settings) -> PreparedRun:
-    """Build the run; engine ValueErrors become 422s with the engine's message."""
+def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
+    """Build the run; engine errors become 422s in the request's language."""
     try:
         return prepare(req, settings)
-    except ValueError as exc:
-        raise unprocessable(str(exc)) from exc
+    except EngineError as exc:
+        raise unprocessable(exc.render(lang)) from exc
 
 
-@router.post("/runs", response_model=RunResult)
-def create_run(req: RunRequest, request: Request) -> Response:
-    """Run descent to the end and return every trajectory."""
-    run = prepare_or_422(req, request.app.state.settings)
-    return Response(
-        orjson.dumps(run_to_end(run), option=orjson.OPT_SERIALIZE_NUMPY),
-        media_type="application/json",
-    )
+def _whole_run(req: RunRequest, settings: Settings, lang: Lang) -> bytes:
+    """Plan, run and encode, all in one worker thread."""
+    run = prepare_or_422(req, settings, lang)
+    reply = run_arrays(run, lang) if req.format == "arrays" else run_lists(run, lang)
+    return orjson.dumps(reply)
+
+
+@router.post("/runs", response_model=RunResult | RunArrays, responses=RESPONSES)
+def create_run(req: RunRequest, request: Request, lang: Language) -> Response:
+    """Run descent to the end and return every trajectory, as lists or typed arrays."""
+    body = _whole_run(req, request.app.state.settings, lang)
+    return Response(body, media_type="application/json")
 
 
 @router.post(
     "/runs/stream",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "SSE frames"}},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "SSE frames, then a summary"},
+        **RESPONSES,
+    },
 )
 async def stream_run(
     req: RunRequest,
     request: Request,
-    last_event_id: Annotated[str | None, Header()] = None,
+    lang: Language,
+    last_event_id: Annotated[
+        str | None, Header(description="Resume after this step.", pattern=r"^\s*-?\d{1,9}\s*$")
+    ] = None,
 ) -> StreamingResponse:
     """Stream the run: one `frame` event per recorded step (id = step), then a `summary`."""
     settings: Settings = request.app.state.settings
-    try:
-        after = parse_last_event_id(last_event_id)
-    except ValueError as exc:
-        raise unprocessable(str(exc), ("header", "Last-Event-ID")) from exc
-    run = await run_in_threadpool(prepare_or_422, req, settings)
+    after = parse_last_event_id(last_event_id, lang)
+    run = await run_in_threadpool(prepare_or_422, req, settings, lang)
     events = sse_events(
         run,
         after,
@@ -70,6 +71,8 @@ async def stream_run(
         request.app.state.stream_stats,
         settings.frame_batch_seconds,
         request.is_disconnected,
+        arrays=req.format == "arrays",
+        lang=lang,
     )
     return StreamingResponse(
         events,
@@ -78,13 +81,15 @@ async def stream_run(
     )
 
 
-@router.post("/starts")
-def create_starts(req: StartsRequest, request: Request) -> StartsResult:
+@router.post("/starts", responses=RESPONSES)
+def create_starts(req: StartsRequest, request: Request, lang: Language) -> StartsResult:
     """Generate starts (Gaussian, uniform or grid) for an objective, without running."""
-    (x0, x1), (y0, y1) = get_surface(req.objective.surface).domain
+    objective = req.objective.build()
+    init = req.init.model_dump()
     try:
-        check_start_count(count_starts(None, req.init), request.app.state.settings)
-        w0 = make_starts(None, req.init, [x0, y0], [x1, y1])
-    except ValueError as exc:
-        raise unprocessable(str(exc), ("body", "init")) from exc
+        k = starts.count(None, init, objective.dim)
+        starts.check_count(k, request.app.state.settings.max_starts)
+        w0 = starts.make(None, init, objective.start_region)
+    except EngineError as exc:
+        raise unprocessable(exc.render(lang), ("body", "init")) from exc
     return StartsResult(starts=w0.tolist())

@@ -1,64 +1,55 @@
 """The catalogue of classic two-parameter test surfaces, and their adapter to `Objective`.
 
-Each entry names a function pair from `surface_functions` and adds what a student needs: the
-formula, a plotting domain, the known minima and a one-line lesson. Known minima are
-literature values refined with Newton's method to about ten digits.
+Each entry names a function pair from `surface_functions` and adds a formula, a plotting
+domain and the known minima. Known minima are literature values refined with Newton's method
+to about ten digits. Titles and one-line lessons are words a student reads, so they live in
+the message catalogues (`surface.<name>.title`, `surface.<name>.lesson`) in both languages.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
 from app.engine.objectives import surface_functions as fn
+from app.engine.objectives.base import BaseObjective, Domain, Landmark
 from app.engine.objectives.surface_functions import Pair
 from app.engine.registry import lookup
 from app.engine.types import Array
 
-
-@dataclass(frozen=True)
-class Minimum:
-    """A known local or global minimum of a surface."""
-
-    point: tuple[float, float]
-    value: float
-    kind: Literal["global", "local"]
+Minimum = Landmark
 
 
 @dataclass(frozen=True)
 class Surface:
-    """A named 2-D function with its gradient, plotting domain and teaching notes."""
+    """A named 2-D function with its gradient, plotting domain and known minima."""
 
     name: str
-    title: str
     latex: str
     formula: str
-    lesson: str
-    domain: tuple[tuple[float, float], tuple[float, float]]
-    minima: tuple[Minimum, ...]
+    domain: Domain
+    minima: tuple[Landmark, ...]
     log_scale: bool
     value: Callable[[Array, Array], Array]
     gradient: Callable[[Array, Array], Pair]
 
 
-class SurfaceObjective:
+class SurfaceObjective(BaseObjective):
     """Adapts a `Surface` to the batched `Objective` protocol with P = 2."""
+
+    names = ("x", "y")
 
     def __init__(self, surface: Surface) -> None:
         """Wrap `surface`."""
         self.surface = surface
-
-    @property
-    def dim(self) -> int:
-        """Two parameters: x and y."""
-        return 2
+        self.domain = surface.domain
+        self.landmarks = surface.minima
 
     def loss(self, w: Array) -> Array:
         """Loss per row: `w: (K, 2) -> (K,)`."""
         return self.surface.value(w[:, 0], w[:, 1])
 
-    def grad(self, w: Array, step: int = 0) -> Array:
+    def grad(self, w: Array, step: int | None = None) -> Array:
         """Gradient per row: `w: (K, 2) -> (K, 2)`, in the same memory order as `w`."""
         dx, dy = self.surface.gradient(w[:, 0], w[:, 1])
         out = np.empty_like(w)
@@ -67,14 +58,14 @@ class SurfaceObjective:
         return out
 
 
-def _glob(x: float, y: float, value: float) -> Minimum:
+def _glob(x: float, y: float, value: float) -> Landmark:
     """A global minimum."""
-    return Minimum((x, y), value, "global")
+    return Landmark((x, y), value, "global")
 
 
-def _loc(x: float, y: float, value: float) -> Minimum:
+def _loc(x: float, y: float, value: float) -> Landmark:
     """A local (non-global) minimum."""
-    return Minimum((x, y), value, "local")
+    return Landmark((x, y), value, "local")
 
 
 # --- registry ---------------------------------------------------------------------------
@@ -85,11 +76,8 @@ _ST_HIGH = 2.746802770991
 _ALL = (
     Surface(
         name="bowl",
-        title="Bowl",
         latex=r"f(x,y) = x^2 + y^2",
         formula="f(x, y) = x² + y²",
-        lesson="A perfectly round bowl: the gradient points straight at the minimum, so "
-        "gradient descent walks straight in (with lr = 0.5 it lands in a single step).",
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
@@ -98,11 +86,8 @@ _ALL = (
     ),
     Surface(
         name="ravine",
-        title="Ravine",
         latex=r"f(x,y) = \tfrac{1}{2}x^2 + 10\,y^2",
         formula="f(x, y) = 0.5 x² + 10 y²",
-        lesson="The valley is 20 times steeper across than along (condition number 20), so "
-        "plain gradient descent zig-zags across it and is stable only for lr < 2/20 = 0.1.",
         domain=((-4.0, 4.0), (-2.0, 2.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
@@ -111,11 +96,8 @@ _ALL = (
     ),
     Surface(
         name="rosenbrock",
-        title="Rosenbrock",
         latex=r"f(x,y) = (1-x)^2 + 100\,(y-x^2)^2",
         formula="f(x, y) = (1 − x)² + 100 (y − x²)²",
-        lesson="Finding the curved, flat-bottomed banana valley is easy; following it to the "
-        "minimum at (1, 1) is slow, which is where momentum and Adam earn their keep.",
         domain=((-2.0, 2.0), (-1.0, 3.0)),
         minima=(_glob(1.0, 1.0, 0.0),),
         log_scale=True,
@@ -124,11 +106,8 @@ _ALL = (
     ),
     Surface(
         name="himmelblau",
-        title="Himmelblau",
         latex=r"f(x,y) = (x^2+y-11)^2 + (x+y^2-7)^2",
         formula="f(x, y) = (x² + y − 11)² + (x + y² − 7)²",
-        lesson="Four equally good minima: which one gradient descent finds depends only on "
-        "where it starts.",
         domain=((-5.0, 5.0), (-5.0, 5.0)),
         minima=(
             _glob(3.0, 2.0, 0.0),
@@ -142,11 +121,8 @@ _ALL = (
     ),
     Surface(
         name="beale",
-        title="Beale",
         latex=r"f(x,y) = (1.5-x+xy)^2 + (2.25-x+xy^2)^2 + (2.625-x+xy^3)^2",
         formula="f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
-        lesson="Flat plateaus next to very steep walls: a learning rate that is safe on the "
-        "walls crawls on the plateaus, so adaptive methods shine here.",
         domain=((-4.5, 4.5), (-4.5, 4.5)),
         minima=(_glob(3.0, 0.5, 0.0),),
         log_scale=True,
@@ -155,11 +131,8 @@ _ALL = (
     ),
     Surface(
         name="booth",
-        title="Booth",
         latex=r"f(x,y) = (x+2y-7)^2 + (2x+y-5)^2",
         formula="f(x, y) = (x + 2y − 7)² + (2x + y − 5)²",
-        lesson="A tilted elliptical bowl: the gradient does not point at the minimum, so the "
-        "path curves, but any small enough learning rate gets there.",
         domain=((-10.0, 10.0), (-10.0, 10.0)),
         minima=(_glob(1.0, 3.0, 0.0),),
         log_scale=False,
@@ -168,11 +141,8 @@ _ALL = (
     ),
     Surface(
         name="matyas",
-        title="Matyas",
         latex=r"f(x,y) = 0.26\,(x^2+y^2) - 0.48\,xy",
         formula="f(x, y) = 0.26 (x² + y²) − 0.48 xy",
-        lesson="A long, nearly flat diagonal valley: the gradient is tiny along it, so "
-        "gradient descent makes quick early progress and then slows to a crawl.",
         domain=((-10.0, 10.0), (-10.0, 10.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
@@ -181,11 +151,8 @@ _ALL = (
     ),
     Surface(
         name="three_hump_camel",
-        title="Three-hump camel",
         latex=r"f(x,y) = 2x^2 - 1.05x^4 + \tfrac{x^6}{6} + xy + y^2",
         formula="f(x, y) = 2x² − 1.05x⁴ + x⁶/6 + xy + y²",
-        lesson="One global minimum flanked by two shallower local ones: start too far out "
-        "and gradient descent settles in a side valley.",
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=(
             _glob(0.0, 0.0, 0.0),
@@ -198,11 +165,8 @@ _ALL = (
     ),
     Surface(
         name="six_hump_camel",
-        title="Six-hump camel",
         latex=r"f(x,y) = \left(4 - 2.1x^2 + \tfrac{x^4}{3}\right)x^2 + xy + (-4 + 4y^2)\,y^2",
         formula="f(x, y) = (4 − 2.1x² + x⁴/3) x² + xy + (−4 + 4y²) y²",
-        lesson="Six minima, two of them global: each starting point drains into its own "
-        "basin, and only some basins hold the best answer.",
         domain=((-2.0, 2.0), (-1.0, 1.0)),
         minima=(
             _glob(0.089842013100, -0.712656403021, -1.031628453490),
@@ -218,11 +182,8 @@ _ALL = (
     ),
     Surface(
         name="rastrigin",
-        title="Rastrigin",
         latex=r"f(x,y) = 20 + \sum_{i}\left(x_i^2 - 10\cos(2\pi x_i)\right)",
         formula="f(x, y) = 20 + Σ (xᵢ² − 10 cos 2πxᵢ)",
-        lesson="A bowl covered in a regular grid of local minima: plain gradient descent "
-        "stops in the nearest dimple and almost never reaches the global minimum.",
         domain=((-5.12, 5.12), (-5.12, 5.12)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
@@ -231,12 +192,9 @@ _ALL = (
     ),
     Surface(
         name="ackley",
-        title="Ackley",
         latex=r"f(x,y) = -20\,e^{-0.2\sqrt{0.5(x^2+y^2)}} - e^{0.5(\cos 2\pi x + \cos 2\pi y)}"
         r" + e + 20",
         formula="f(x, y) = −20 exp(−0.2 √(0.5(x² + y²))) − exp(0.5(cos 2πx + cos 2πy)) + e + 20",
-        lesson="A nearly flat, bumpy plateau around one deep funnel: far away the gradient "
-        "mostly points into the nearest bump, not towards the minimum.",
         domain=((-5.0, 5.0), (-5.0, 5.0)),
         minima=(_glob(0.0, 0.0, 0.0),),
         log_scale=False,
@@ -245,11 +203,8 @@ _ALL = (
     ),
     Surface(
         name="saddle",
-        title="Saddle",
         latex=r"f(x,y) = x^2 - y^2",
         formula="f(x, y) = x² − y²",
-        lesson="The origin is a stationary point (zero gradient) that is not a minimum: start "
-        "exactly on y = 0 and gradient descent gets stuck there; any tiny nudge escapes.",
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=(),
         log_scale=False,
@@ -258,11 +213,8 @@ _ALL = (
     ),
     Surface(
         name="styblinski_tang",
-        title="Styblinski–Tang",
         latex=r"f(x,y) = \tfrac{1}{2}\sum_{i}\left(x_i^4 - 16x_i^2 + 5x_i\right)",
         formula="f(x, y) = ½ Σ (xᵢ⁴ − 16xᵢ² + 5xᵢ)",
-        lesson="Four basins of different depth: the deepest one is in the bottom-left "
-        "corner, and gradient descent finds it only if it starts there.",
         domain=((-5.0, 5.0), (-5.0, 5.0)),
         minima=(
             _glob(_ST_LOW, _ST_LOW, -78.332331407543),
@@ -276,11 +228,8 @@ _ALL = (
     ),
     Surface(
         name="double_well",
-        title="Double well",
         latex=r"f(x,y) = (x^2-1)^2 + 0.25\,x + y^2",
         formula="f(x, y) = (x² − 1)² + 0.25x + y²",
-        lesson="Two valleys of different depth: different starting points reach different "
-        "minima, so initialisation matters (start from a Gaussian, not from zeros).",
         domain=((-2.0, 2.0), (-1.5, 1.5)),
         minima=(
             _glob(-1.029895985051, 0.0, -0.253791237220),

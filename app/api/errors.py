@@ -1,0 +1,114 @@
+"""Error replies that name the field and say what is allowed, in the request's language.
+
+Every error body is `{"detail": ..., "message": "one readable line"}`. Validation errors keep
+FastAPI's `detail` list (location, type, English text) and add `message`, rendered from the
+catalogue of the request's language (`pydantic.<type>` keys, or the engine's own key).
+"""
+
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api.language import request_lang
+from app.engine.errors import EngineError
+from app.i18n import Lang, catalogue, translate
+
+
+class ErrorReply(BaseModel):
+    """An error: FastAPI's `detail`, and `message`, one line a student can act on."""
+
+    detail: Any
+    message: str
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorReply, "description": "The body is larger than the limit"},
+    422: {"model": ErrorReply, "description": "A field is out of range or inconsistent"},
+}
+
+
+def unprocessable(message: str, loc: tuple[str, ...] = ("body",)) -> HTTPException:
+    """A 422 shaped like FastAPI's own validation errors."""
+    return HTTPException(422, detail=[{"loc": list(loc), "msg": message, "type": "value_error"}])
+
+
+TAGS = frozenset({"sgd", "adagrad", "rmsprop", "adam", "adamw", "gaussian", "uniform", "grid"})
+TAGS |= {"one", "many"}  # a hyperparameter given once, or once per start
+
+
+def _where(error: dict[str, Any]) -> str:
+    """`optimizer.lr` from FastAPI's location (no body/query/header, union tags, repeats)."""
+    loc = [str(p) for p in error.get("loc", ())[1:]]  # [0] is body, query, path or header
+    kept: list[str] = []
+    for part in loc:
+        if part in TAGS or (kept and kept[-1] == part):
+            continue
+        kept.append(part)
+    return ".".join(kept)
+
+
+def _text(error: dict[str, Any], lang: Lang) -> str:
+    """The message of one validation error in `lang`."""
+    kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
+    loc = [str(p).lower() for p in error.get("loc", ())]
+    if loc[:2] == ["header", "last-event-id"]:
+        return translate(lang, "error.last_event_id", value=repr(error.get("input")))
+    if kind == "json_invalid":
+        position = loc[-1] if len(loc) > 1 else "?"
+        return translate(lang, "error.json_invalid", error=ctx.get("error", ""), position=position)
+    if kind == "objective_kind":
+        return translate(lang, "error.objective_kind")
+    err = ctx.get("error")
+    if isinstance(err, EngineError):
+        return err.render(lang)
+    key = f"pydantic.{kind}"
+    if key in catalogue(lang):
+        try:
+            return translate(lang, key, **{k: _plain(v) for k, v in ctx.items()})
+        except (KeyError, IndexError):
+            pass
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+def _plain(value: object) -> str:
+    """A context value as text."""
+    return str(value)
+
+
+def _line(error: dict[str, Any], lang: Lang) -> str:
+    """`optimizer.lr: Input should be less than or equal to 100`."""
+    where, text = _where(error), _text(error, lang)
+    if error.get("type") in ("json_invalid",) or not where:
+        return text
+    return f"{where}: {text}"
+
+
+def _clean(error: dict[str, Any]) -> dict[str, Any]:
+    """Drop the echo of the input (it may hold NaN) and pydantic's internal context."""
+    return {k: v for k, v in error.items() if k in ("loc", "msg", "type")}
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's validation errors, with a `message` summarising them in the request's language."""
+    assert isinstance(exc, RequestValidationError)
+    lang = request_lang(request)
+    errors = [dict(e) for e in exc.errors()]
+    message = "; ".join(_line(e, lang) for e in errors)
+    return JSONResponse({"detail": [_clean(e) for e in errors], "message": message}, 422)
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    """HTTP errors as JSON with a `message`; 422 details keep FastAPI's list shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail
+    if isinstance(detail, list):
+        message = "; ".join(_line(e, request_lang(request)) for e in detail)
+    else:
+        message = str(detail)
+    return JSONResponse(
+        {"detail": detail, "message": message}, status_code=exc.status_code, headers=exc.headers
+    )

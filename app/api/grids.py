@@ -1,0 +1,44 @@
+"""Values of a two-parameter objective on a grid over its plotting domain, as typed arrays."""
+
+import numpy as np
+
+from app.api.errors import unprocessable
+from app.api.runs import typed
+from app.api.schemas import GridResult, TypedArray
+from app.config import Settings
+from app.engine.errors import EngineError
+from app.engine.objectives.base import Objective
+from app.i18n import Lang
+
+
+def grid_values(objective: Objective, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x: (R,), y: (R,) and z: (R, R) with z[i][j] = loss at (x[j], y[i]); non-finite as NaN."""
+    if objective.domain is None or objective.dim != 2:
+        raise EngineError("error.not_two_dimensional", dim=objective.dim)
+    (x0, x1), (y0, y1) = objective.domain
+    x, y = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    xx, yy = np.meshgrid(x, y)
+    with np.errstate(all="ignore"):
+        z = objective.loss(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    return x, y, z
+
+
+def grid_reply(objective: Objective, resolution: int, settings: Settings, lang: Lang) -> GridResult:
+    """The grid reply, float32; a 422 when the objective has no plot or the grid is too fine."""
+    try:
+        if resolution > settings.max_resolution:
+            raise EngineError(
+                "error.resolution_cap", resolution=resolution, limit=settings.max_resolution
+            )
+        x, y, z = grid_values(objective, resolution)
+    except EngineError as exc:
+        raise unprocessable(exc.render(lang)) from exc
+    finite = z[np.isfinite(z)]
+    z32 = np.clip(np.where(np.isfinite(z), z, np.nan), -3e38, 3e38)
+    return GridResult(
+        x=TypedArray(**typed(x, "f4")),
+        y=TypedArray(**typed(y, "f4")),
+        z=TypedArray(**typed(z32, "f4", z.shape)),
+        zmin=float(finite.min()) if finite.size else 0.0,
+        zmax=float(finite.max()) if finite.size else 0.0,
+    )

@@ -1,0 +1,108 @@
+"""One schema variant per kind of objective, each turning itself into an engine objective.
+
+A new kind is one class here (with `build`, `title` and `log_scale`), one engine module, and
+one line in `schemas.ObjectiveSpec`; runs, streams, starts, grids and descriptions need nothing
+else.
+"""
+
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.engine.errors import EngineError
+from app.engine.objectives.base import Objective
+from app.engine.objectives.quadratic import MAX_DIM, QuadraticObjective, log_spaced
+from app.engine.objectives.surfaces import SURFACES, SurfaceObjective, get_surface
+from app.i18n import Lang, translate
+
+
+class Model(BaseModel):
+    """Strict base: unknown fields and non-finite numbers are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class SurfaceSpec(Model):
+    """A 2-D test surface from the catalogue (`GET /api/v1/surfaces`)."""
+
+    surface: str = Field(examples=["rosenbrock"], json_schema_extra={"enum": list(SURFACES)})
+
+    @field_validator("surface")
+    @classmethod
+    def known_surface(cls, name: str) -> str:
+        return get_surface(name).name  # EngineError names the choices
+
+    def build(self) -> Objective:
+        """The engine objective."""
+        return SurfaceObjective(get_surface(self.surface))
+
+    def title(self, lang: Lang) -> str:
+        """The surface's name, in `lang`."""
+        return translate(lang, f"surface.{self.surface}.title")
+
+    @property
+    def log_scale(self) -> bool:
+        """Whether values span decades (plot them on a log scale)."""
+        return get_surface(self.surface).log_scale
+
+
+Eigenvalue = Annotated[float, Field(gt=0, le=1e8)]
+
+
+class Quadratic(Model):
+    """f(w) = 1/2 (w - c)^T Q^T diag(l) Q (w - c): give `eigenvalues`, or `dim` and `condition`."""
+
+    eigenvalues: list[Eigenvalue] | None = Field(
+        None, min_length=1, max_length=MAX_DIM, description="The Hessian's eigenvalues."
+    )
+    dim: int | None = Field(None, ge=1, le=MAX_DIM, description="P, the number of parameters.")
+    condition: float | None = Field(
+        None, ge=1, le=1e8, description="λ_max/λ_min; eigenvalues log-spaced from 1 to it."
+    )
+    rotation_seed: int | None = Field(
+        None, ge=0, le=2**32 - 1, description="A seeded random rotation Q; none: axis-aligned."
+    )
+    center: list[Annotated[float, Field(ge=-1e4, le=1e4)]] | None = Field(
+        None, min_length=1, max_length=MAX_DIM, description="The minimum c; default the origin."
+    )
+
+    @model_validator(mode="after")
+    def one_source(self) -> Self:
+        by_spectrum = self.eigenvalues is not None
+        by_condition = self.dim is not None and self.condition is not None
+        if by_spectrum == by_condition or (by_spectrum and (self.dim or self.condition)):
+            raise EngineError("error.quadratic_source")
+        size = len(self.eigenvalues) if self.eigenvalues is not None else self.dim
+        if self.center is not None and len(self.center) != size:
+            raise EngineError("error.quadratic_center", dim=size, got=len(self.center))
+        return self
+
+    def spectrum(self) -> list[float]:
+        """The eigenvalues asked for."""
+        if self.eigenvalues is not None:
+            return self.eigenvalues
+        assert self.dim is not None and self.condition is not None
+        return list(log_spaced(self.dim, self.condition))
+
+
+class QuadraticSpec(Model):
+    """A quadratic bowl in 1 to 1000 dimensions, for seeing conditioning."""
+
+    quadratic: Quadratic
+
+    def build(self) -> Objective:
+        """The engine objective."""
+        q = self.quadratic
+        return QuadraticObjective(q.spectrum(), q.rotation_seed, q.center)
+
+    def title(self, lang: Lang) -> str:
+        """`Quadratic, P = 10, κ = 100`."""
+        lam = self.quadratic.spectrum()
+        return translate(
+            lang, "objective.quadratic.title", dim=len(lam), condition=f"{max(lam) / min(lam):.4g}"
+        )
+
+    @property
+    def log_scale(self) -> bool:
+        """Quadratic losses fall by decades: plot them on a log scale."""
+        return True

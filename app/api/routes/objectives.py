@@ -1,0 +1,93 @@
+"""Any objective, described and plotted through the one seam."""
+
+from typing import Annotated
+
+import numpy as np
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from app.api.errors import RESPONSES, unprocessable
+from app.api.grids import grid_reply
+from app.api.language import request_lang
+from app.api.schemas import (
+    Box,
+    CurvatureInfo,
+    GridRequest,
+    GridResult,
+    LandmarkInfo,
+    ObjectiveInfo,
+    ObjectiveRequest,
+)
+from app.engine.errors import EngineError
+from app.engine.objectives.base import Objective
+from app.engine.objectives.quadratic import theory
+from app.i18n import Lang
+
+router = APIRouter(prefix="/api/v1/objectives", tags=["objectives"])
+Language = Annotated[Lang, Depends(request_lang)]
+MAX_EIGENVECTORS = 100  # dimensions up to which the eigenvectors are sent
+
+
+def curvature_info(objective: Objective) -> CurvatureInfo | None:
+    """The constant Hessian's spectrum and its closed forms, if the objective has one."""
+    lam = objective.hessian_eigenvalues
+    if lam is None or not np.all(lam > 0):
+        return None
+    vectors = getattr(objective, "eigenvectors", None)
+    send = vectors is not None and objective.dim <= MAX_EIGENVECTORS
+    t = theory(lam)
+    return CurvatureInfo(
+        eigenvalues=lam.tolist(),
+        eigenvectors=vectors.tolist() if send else None,
+        condition=t.condition,
+        lr_max=t.lr_max,
+        lr_best=t.lr_best,
+        rate_best=t.rate_best,
+        momentum_lr=t.momentum_lr,
+        momentum_beta=t.momentum_beta,
+        momentum_rate=t.momentum_rate,
+    )
+
+
+def describe(req: ObjectiveRequest, lang: Lang) -> ObjectiveInfo:
+    """What the objective of `req` is."""
+    spec = req.objective
+    try:
+        objective = spec.build()
+    except EngineError as exc:
+        raise unprocessable(exc.render(lang), ("body", "objective")) from exc
+    low, high = objective.start_region
+    domain = objective.domain
+    return ObjectiveInfo(
+        kind=type(spec).__name__.removesuffix("Spec").lower(),
+        title=spec.title(lang),
+        dim=objective.dim,
+        names=list(objective.names),
+        domain=[list(domain[0]), list(domain[1])] if domain is not None else None,
+        start_region=Box(low=list(low), high=list(high)),
+        landmarks=[
+            LandmarkInfo(point=list(m.point), value=m.value, kind=m.kind)
+            for m in objective.landmarks
+        ],
+        log_scale=spec.log_scale,
+        cost=objective.cost,
+        curvature=curvature_info(objective),
+    )
+
+
+@router.post("/describe", responses=RESPONSES)
+async def describe_objective(
+    req: ObjectiveRequest, request: Request, lang: Language
+) -> ObjectiveInfo:
+    """An objective's dimension, parameter names, domain, start region, landmarks, curvature."""
+    return await run_in_threadpool(describe, req, lang)
+
+
+@router.post("/grid", responses=RESPONSES)
+def objective_grid(req: GridRequest, request: Request, lang: Language) -> GridResult:
+    """Values of a two-parameter objective on a grid over its domain, as typed arrays."""
+    try:
+        objective = req.objective.build()
+    except EngineError as exc:
+        raise unprocessable(exc.render(lang), ("body", "objective")) from exc
+    return grid_reply(objective, req.resolution, request.app.state.settings, lang)
