@@ -134,7 +134,9 @@ def check_budget(k: int, plan: RunPlan, limits: Limits) -> None:
     work = k * plan.steps * cost
     if work > limits.max_work:
         key = "error.work_cap" if cost == 1 else "error.work_cap_cost"
-        raise EngineError(key, work=f"{work:,.0f}", limit=f"{limits.max_work:,.0f}", cost=f"{cost:g}")
+        raise EngineError(
+            key, work=f"{work:,.0f}", limit=f"{limits.max_work:,.0f}", cost=f"{cost:g}"
+        )
     recorded = k * (plan.steps // plan.every + 2)
     if recorded > limits.max_recorded_points:
         raise EngineError(

@@ -1,4 +1,7 @@
-"""The engine stands alone: NumPy, the standard library and itself, never the web layer."""
+"""The engine stands alone: NumPy, the standard library and itself, never the web layer.
+
+It may read the message catalogues (`app.i18n`), a standard-library-only module of data.
+"""
 
 import ast
 import subprocess
@@ -49,10 +52,15 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
-def _allowed(name: str) -> bool:
-    """NumPy, the standard library, or the engine itself."""
+def _stdlib(name: str) -> bool:
+    """A module of the standard library."""
     top = name.split(".")[0]
-    if top == "numpy" or top in sys.stdlib_module_names or top == "__future__":
+    return top in sys.stdlib_module_names or top == "__future__"
+
+
+def _allowed(name: str) -> bool:
+    """NumPy, the standard library, the engine itself, or the message catalogues."""
+    if name.split(".")[0] == "numpy" or _stdlib(name) or name == "app.i18n":
         return True
     return name == "app.engine" or name.startswith("app.engine.")
 
@@ -78,6 +86,11 @@ def test_importing_the_engine_loads_no_web_framework() -> None:
 def test_engine_imports_only_numpy_stdlib_and_itself(path: Path) -> None:
     bad = [name for name in _imports(path) if not _allowed(name)]
     assert bad == [], f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_message_catalogues_use_only_the_standard_library() -> None:
+    path = ROOT / "app" / "i18n" / "__init__.py"
+    assert [name for name in _imports(path) if not _stdlib(name)] == []
 
 
 def test_the_import_check_catches_the_web_layer() -> None:

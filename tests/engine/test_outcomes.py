@@ -5,9 +5,12 @@ import math
 import numpy as np
 import pytest
 
+from app.engine.hyperparams import SGD, Adam, Hyper
+from app.engine.objectives.base import Landmark
+from app.engine.objectives.quadratic import QuadraticObjective
 from app.engine.objectives.surfaces import SurfaceObjective, get_surface
-from app.engine.optimizers import SGD, get_rule
-from app.engine.outcomes import Context, Landmark, coords, describe, describe_all, nearest
+from app.engine.optimizers import get_rule
+from app.engine.outcomes import Context, coords, describe, describe_all, explain, nearest
 from app.engine.runner import STATUSES, Descent, RunConfig, Summary
 from app.engine.starts import as_batch
 from app.engine.types import Array
@@ -16,19 +19,20 @@ TOL = 1e-6
 BOUND = 1e6
 
 
-def _context(name: str, rule: str = "sgd", lr: float = 0.01) -> Context:
-    """The context the API would build for a surface, with its known minima as landmarks."""
-    surface = get_surface(name)
-    landmarks = [Landmark(m.point, m.value, m.kind) for m in surface.minima]
-    return Context(SurfaceObjective(surface), rule, lr, TOL, BOUND, landmarks, 1e-3)
+def _context(name: str, rule: str = "sgd", lr: float = 0.01, hp: Hyper | None = None) -> Context:
+    """The context the engine builds for a surface: its known minima are its landmarks."""
+    hyper = hp if hp is not None else (SGD(lr=lr) if rule == "sgd" else Adam(lr=lr))
+    return Context(SurfaceObjective(get_surface(name)), rule, [hyper], TOL, BOUND, 1e-3)
 
 
-def _sgd(name: str, lr: float, start: tuple[float, float], steps: int) -> tuple[Summary, Array]:
+def _sgd(
+    name: str, lr: float, start: tuple[float, float], steps: int, hp: SGD | None = None
+) -> tuple[Summary, Array]:
     """Run SGD from one start; return the summary and the start row."""
     w0 = as_batch([start])
     surface = SurfaceObjective(get_surface(name))
     config = RunConfig(steps=steps, every=steps, tol=TOL, bound=BOUND)
-    descent = Descent(surface, get_rule("sgd"), SGD(lr=lr), w0, config)
+    descent = Descent(surface, get_rule("sgd"), hp or SGD(lr=lr), w0, config)
     for _ in descent.frames():
         pass
     return descent.summary(), w0[0].copy()
@@ -198,3 +202,56 @@ def test_max_steps_without_landmarks_omits_the_distance() -> None:
     message = describe("max_steps", 10, np.ones(2), np.ones(2), 2.0, ctx)
     assert "stopped after 10 steps" in message
     assert "away from" not in message
+
+
+# --- stability with momentum, Nesterov and weight decay; the quadratic; Chinese --------------
+
+
+@pytest.mark.parametrize(
+    ("hp", "limit"),
+    [
+        # On the bowl (curvature 2): heavy ball is stable for lr < 2(1 + μ)/λ, Nesterov for
+        # lr < 2(1 + μ)/((1 + 2μ)λ), and weight decay adds to the curvature.
+        (SGD(lr=2.5, momentum=0.5), 2 * 1.5 / 2),
+        (SGD(lr=1.2, momentum=0.5, nesterov=True), 2 * 1.5 / (2 * 2)),
+        (SGD(lr=0.9, weight_decay=0.5), 2 / 2.5),
+    ],
+)
+def test_divergence_advice_accounts_for_momentum_and_weight_decay(hp: SGD, limit: float) -> None:
+    summary, w0 = _sgd("bowl", hp.lr, (1.0, 1.0), 400, hp)
+    assert STATUSES[int(summary.status[0])] == "diverged"
+    message = describe_all(summary, w0[None, :], _context("bowl", hp=hp))[0]
+    assert f"= {limit:.3g}" in message
+    # The limit is real: just below it the same run converges.
+    below = SGD(**{**hp.__dict__, "lr": 0.95 * limit})
+    summary, _ = _sgd("bowl", below.lr, (1.0, 1.0), 5000, below)
+    assert STATUSES[int(summary.status[0])] == "converged"
+
+
+def test_quadratic_divergence_names_the_exact_limit_and_unfinished_runs_the_rate() -> None:
+    q = QuadraticObjective([1.0, 10.0, 100.0])
+    w0 = as_batch([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]])
+    hps = [SGD(lr=0.021), SGD(lr=0.001)]
+    ctx = Context(q, "sgd", hps, TOL, BOUND, 1e-3)
+    config = RunConfig(steps=300, every=300, tol=TOL, bound=BOUND)
+    descent = Descent(q, get_rule("sgd"), hps, w0, config)
+    for _ in descent.frames():
+        pass
+    fast, slow = explain(descent.summary(), w0, ctx)
+    assert fast.startswith("diverged at step ")
+    assert "lr < 2/100 = 0.02" in fast
+    assert slow.startswith("stopped after 300 steps")
+    assert "shrinks by only 0.999 per step" in slow  # max |1 - 0.001 λ| = 1 - 0.001
+    assert "2/(λ_min + λ_max) = 0.0198" in slow
+
+
+def test_sentences_in_chinese() -> None:
+    summary, w0 = _sgd("bowl", 1.5, (1.0, 1.0), 100)
+    zh = explain(summary, w0[None, :], _context("bowl", lr=1.5), "zh")[0]
+    assert zh.startswith("在第 20 步发散")
+    assert "步长 1.5 太大了" in zh
+    assert "lr < 2/2 = 1" in zh
+
+
+def test_long_points_are_shortened() -> None:
+    assert coords(np.arange(10.0)) == "(0, 1, 2, 3, 4, 5, … +4)"

@@ -13,6 +13,7 @@ from app.engine.objectives.surfaces import (
     get_surface,
 )
 from app.engine.types import Array
+from app.i18n import LANGS, translate
 
 ALL = list(SURFACES.values())
 WITH_MINIMA = [s for s in ALL if s.minima]
@@ -150,7 +151,7 @@ def test_ravine_condition_number() -> None:
     ravine = get_surface("ravine")
     dx, dy = _grad_at(ravine, 1.0, 1.0)
     assert dy / dx == pytest.approx(20.0)
-    assert "0.1" in ravine.lesson
+    assert "0.1" in translate("en", "surface.ravine.lesson")
 
 
 @pytest.mark.parametrize("surface", ALL, ids=IDS)
@@ -228,10 +229,11 @@ def test_surface_metadata(surface: Surface) -> None:
     assert get_surface(surface.name) is surface
     assert surface.name.isidentifier()
     assert surface.name == surface.name.lower()
-    assert surface.title
+    for lang in LANGS:
+        assert translate(lang, f"surface.{surface.name}.title")
+        assert len(translate(lang, f"surface.{surface.name}.lesson")) > 20
     assert surface.latex.startswith("f(x,y)")
     assert surface.formula.startswith("f(x, y)")
-    assert len(surface.lesson) > 20
     (x0, x1), (y0, y1) = surface.domain
     assert x0 < x1
     assert y0 < y1

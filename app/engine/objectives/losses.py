@@ -8,7 +8,7 @@ C elementwise passes over contiguous rows). Every loss is a mean over the N samp
 The affine layer maps parameters to scores: `scores = W X^T + b`, W: (K, C, D), b: (K, C).
 """
 
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 
@@ -143,3 +143,40 @@ def softmax(scores: Array, axis: int = -1) -> Array:
     e = np.exp(scores - scores.max(axis=axis, keepdims=True))
     out: Array = e / e.sum(axis=axis, keepdims=True)
     return out
+
+
+class SvmSample(TypedDict):
+    """The notes' SVM walkthrough for one sample, as plain numbers for a page."""
+
+    scores: list[float]  # s_j = W_j . x + b_j
+    margins: list[float]  # s_j - s_y + delta, and 0 at j = y (left out of the sum)
+    active: list[bool]  # the indicator 1(s_j - s_y + delta > 0), False at j = y
+    count: int  # how many margins are active
+    loss: float  # the sum of the active margins
+    dW: list[list[float]]  # (C, D): row j != y is x if active; row y is -count x
+    db: list[float]  # (C,): the same with 1 in place of x
+
+
+def svm_sample(W: Array, b: Array, x: Array, y: int, delta: float = 1.0) -> SvmSample:
+    """Scores, margins, indicators, loss and gradient of the hinge loss at one sample.
+
+    W: (C, D), b: (C,), x: (D,), y in 0 .. C-1. The same code as `hinge_grad`, with N = 1.
+    """
+    c, d = W.shape
+    if b.shape != (c,) or x.shape != (d,) or not 0 <= y < c:
+        raise ValueError(f"need W (C, D), b (C,), x (D,) and 0 <= y < C; C = {c}, D = {d}")
+    scores, cache = affine_forward(W[None], b[None], x[None, :])
+    label = np.array([y], dtype=np.int64)
+    loss, dscores = hinge_grad(scores, label, delta)
+    dW, db = affine_backward(dscores, cache)
+    margins = _margins(scores, label, delta)[0, :, 0]
+    active = (margins > 0) & (np.arange(c) != y)
+    return SvmSample(
+        scores=scores[0, :, 0].tolist(),
+        margins=margins.tolist(),
+        active=active.tolist(),
+        count=int(active.sum()),
+        loss=float(loss[0]),
+        dW=dW[0].tolist(),
+        db=db[0].tolist(),
+    )

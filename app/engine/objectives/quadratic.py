@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.engine.errors import EngineError
 from app.engine.objectives.base import BaseObjective, Landmark
 from app.engine.types import Array
 
@@ -80,13 +81,13 @@ class QuadraticObjective(BaseObjective):
         """Eigenvalues l (all > 0), an optional seeded rotation Q (else the identity), centre c."""
         lam = np.asarray(eigenvalues, dtype=np.float64)
         if lam.ndim != 1 or not 1 <= lam.size <= MAX_DIM:
-            raise ValueError(f"a quadratic needs 1 to {MAX_DIM} eigenvalues")
+            raise EngineError("error.quadratic_dim", limit=MAX_DIM)
         if not np.all(np.isfinite(lam) & (lam > 0)):
-            raise ValueError("every eigenvalue of the quadratic must be a finite number > 0")
+            raise EngineError("error.quadratic_eigenvalues")
         p = lam.size
         c = np.zeros(p) if center is None else np.asarray(center, dtype=np.float64)
         if c.shape != (p,):
-            raise ValueError(f"quadratic.center must have {p} coordinates, got {c.size}")
+            raise EngineError("error.quadratic_center", dim=p, got=c.size)
         order = np.argsort(lam, kind="stable")
         self.eigenvalues: Array = lam[order]
         q = np.eye(p) if rotation_seed is None else random_rotation(p, rotation_seed)
