@@ -152,6 +152,6 @@ def domain_box(domain: Domain) -> Box:
 
 
 def scale_of(objective: Objective) -> float:
-    """A length typical of the objective: the largest |coordinate| of its start region (>= 1e-12)."""
+    """A length typical of the objective: the largest |coordinate| of its start region."""
     low, high = objective.start_region
     return max(1e-12, float(np.max(np.abs(np.concatenate([low, high])))))
