@@ -46,5 +46,5 @@ def negotiate(accept_language: str | None) -> Lang:
         except ValueError:
             continue
         if primary in LANGS and q > best[0]:
-            best = (q, primary)  # type: ignore[assignment]
+            best = (q, "zh" if primary == "zh" else "en")
     return best[1]

@@ -118,7 +118,8 @@ class QuadraticObjective(BaseObjective):
     def loss(self, w: Array) -> Array:
         """1/2 (w - c)^T A (w - c) per row: (K, P) -> (K,)."""
         d = w - self.center
-        return 0.5 * np.einsum("kp,kp->k", d, self.grad(w))
+        out: Array = 0.5 * np.einsum("kp,kp->k", d, self.grad(w))
+        return out
 
     def loss_and_grad(self, w: Array, step: int | None = None) -> tuple[Array, Array]:
         """Both from one product."""
