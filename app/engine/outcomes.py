@@ -131,8 +131,9 @@ class _Explainer:
         diverged = np.flatnonzero(s.status == DIVERGED)
         if diverged.size:
             self._diverged(diverged, out)
-        for i in np.flatnonzero((s.status != CONVERGED) & (s.status != DIVERGED)).tolist():
-            out[i] = self._unfinished(i, steps[i], norms[i])
+        unfinished = np.flatnonzero((s.status != CONVERGED) & (s.status != DIVERGED))
+        if unfinished.size:
+            self._unfinished_all(unfinished, steps, norms, out)
         return out
 
     # --- converged ------------------------------------------------------------------------
@@ -251,26 +252,44 @@ class _Explainer:
 
     # --- ran out of steps -----------------------------------------------------------------
 
-    def _unfinished(self, i: int, steps: int, grad_norm: float) -> str:
-        """A trajectory that used up its steps: how far it got, and what held it back."""
-        ctx, gn = self.ctx, num(grad_norm, 3)
+    def _unfinished_all(
+        self, rows: IntArray, steps: list[int], norms: list[float], out: list[str]
+    ) -> None:
+        """Trajectories that used up their steps: how far they got, what held them back.
+
+        The text is a head (steps and gradient norm), the nearest landmark (its text built
+        once per landmark) and a tail (built once per set of hyperparameters).
+        """
+        ctx = self.ctx
         if ctx.tol == 0:
-            text = self.t("outcome.max_steps.tol0", n=steps, gn=gn)
+            head = self.msg["outcome.max_steps.tol0"]
         else:
-            text = self.t("outcome.max_steps", n=steps, gn=gn, tol=num(ctx.tol, 3))
-        j = int(self.idx[i])
-        if j >= 0:
-            m = self.marks[j]
-            text += self.t(
-                f"outcome.near.{m.kind}", dist=num(float(self.dist[i]), 2), point=coords(m.point)
-            )
-        hp = ctx.hp(i)
+            head = self.msg["outcome.max_steps"].replace("{tol}", num(ctx.tol, 3))
+        near = [
+            self.msg[f"outcome.near.{m.kind}"].replace("{point}", coords(m.point))
+            for m in self.marks
+        ]
+        hps = [ctx.hp(0)] if len(ctx.hyper) == 1 else [ctx.hp(i) for i in rows.tolist()]
+        tails: dict[Hyper, str] = {hp: "" for hp in hps}
+        for hp in tails:
+            tails[hp] = self._unfinished_tail(hp)
+        tail_of = [tails[hp] for hp in hps] * (rows.size if len(hps) == 1 else 1)
+        gns = list(map("{:.3g}".format, [norms[i] for i in rows.tolist()]))
+        dists = list(map("{:.2g}".format, self.dist[rows].tolist()))
+        rows_steps = [steps[i] for i in rows.tolist()]
+        parts = zip(rows.tolist(), self.idx[rows].tolist(), rows_steps, gns, dists, tail_of)
+        for i, j, n, gn, d, tail in parts:
+            text = head.format(n=n, gn=gn)
+            out[i] = text + near[j].format(dist=d) + tail if j >= 0 else text + tail
+
+    def _unfinished_tail(self, hp: Hyper) -> str:
+        """What held a trajectory back, for one set of hyperparameters."""
         if hp.weight_decay > 0:
-            return text + self.t("outcome.weight_decay", wd=num(hp.weight_decay))
+            return self.t("outcome.weight_decay", wd=num(hp.weight_decay))
         rate = self._quadratic_rate(hp)
         if rate:
-            return text + rate
-        return text + self.t("outcome.try_more") if ctx.tol > 0 else text
+            return rate
+        return self.t("outcome.try_more") if self.ctx.tol > 0 else ""
 
     def _quadratic_rate(self, hp: Hyper) -> str:
         """On a constant-curvature objective under plain descent: the rate and the best step."""

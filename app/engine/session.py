@@ -73,7 +73,7 @@ class Run:
         check_budget(k, plan, limits)
         w0 = starts.make(plan.points, plan.init, objective.start_region)
         rule = optimizers.get_rule(plan.optimizer)
-        hps = hyperparams.per_row(rule.hyper, plan.hyper, k)
+        hps = hyperparams.per_row(rule.hyper, plan.hyper, k if _varies(plan.hyper) else 1)
         bound = plan.bound if plan.bound is not None else 1e3 * scale_of(objective)
         if np.abs(w0).max() > bound:
             raise EngineError("error.start_beyond_bound", bound=f"{bound:g}")
@@ -81,9 +81,9 @@ class Run:
         low, high = objective.start_region
         radius = 1e-3 * max(h - lo for lo, h in zip(low, high, strict=True))
         self.starts = w0
+        self._collected: Collected | None = None
         self.context = Context(objective, rule.name, hps, plan.tol, bound, radius)
-        single = hps[0] if all(hp == hps[0] for hp in hps) else hps
-        self.descent = Descent(objective, rule, single, w0, config)
+        self.descent = Descent(objective, rule, hps[0] if len(hps) == 1 else hps, w0, config)
 
     def ticks(self) -> Iterator[Frame | None]:
         """One item per step: its frame, or None when nothing was recorded (see Descent)."""
@@ -102,7 +102,13 @@ class Run:
         return explain(self.summary(), self.starts, self.context, lang)
 
     def collect(self) -> Collected:
-        """Run to the end and group the records by trajectory, as flat arrays."""
+        """Run to the end and group the records by trajectory, as flat arrays (kept)."""
+        if self._collected is None:
+            self._collected = self._collect()
+        return self._collected
+
+    def _collect(self) -> Collected:
+        """Iterate every frame and regroup them."""
         frames = list(self.frames())
         index = np.concatenate([f.index for f in frames])
         order = np.argsort(index, kind="stable")
@@ -118,6 +124,16 @@ class Run:
             np.concatenate(grads)[order] if grads else None,
             self.summary(),
         )
+
+
+def _varies(hyper: Mapping[str, Any]) -> bool:
+    """Whether any hyperparameter is given once per start (a list; for betas, of pairs)."""
+    for name, value in hyper.items():
+        if not isinstance(value, list):
+            continue
+        if name != "betas" or not value or isinstance(value[0], list | tuple):
+            return True
+    return False
 
 
 def start_run(plan: RunPlan, limits: Limits) -> Run:

@@ -46,7 +46,9 @@ def read_surface(name: SurfaceName, lang: Language) -> SurfaceInfo:
     return surface_info(_surface(name), lang)
 
 
-@router.get("/surfaces/{name}/grid", responses={**NOT_FOUND, **RESPONSES})
+@router.get(
+    "/surfaces/{name}/grid", responses={**NOT_FOUND, **RESPONSES}, response_model_exclude_none=True
+)
 def read_surface_grid(
     name: SurfaceName,
     request: Request,

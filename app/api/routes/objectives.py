@@ -83,7 +83,7 @@ async def describe_objective(
     return await run_in_threadpool(describe, req, lang)
 
 
-@router.post("/grid", responses=RESPONSES)
+@router.post("/grid", responses=RESPONSES, response_model_exclude_none=True)
 def objective_grid(req: GridRequest, request: Request, lang: Language) -> GridResult:
     """Values of a two-parameter objective on a grid over its domain, as typed arrays."""
     try:
