@@ -1,5 +1,7 @@
 """Runs: the whole result at once, or streamed as Server-Sent Events; and starts alone."""
 
+import gzip
+
 from typing import Annotated
 
 import orjson
@@ -8,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from app.api.errors import RESPONSES, unprocessable
-from app.api.language import request_lang
+from app.api.language import accepts_gzip, request_lang
 from app.api.runs import prepare, run_arrays, run_lists
 from app.api.schemas import RunArrays, RunRequest, RunResult, StartsRequest, StartsResult
 from app.api.streaming import parse_last_event_id, sse_events
@@ -30,18 +32,25 @@ def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
         raise unprocessable(exc.render(lang)) from exc
 
 
-def _whole_run(req: RunRequest, settings: Settings, lang: Lang) -> bytes:
-    """Plan, run and encode, all in one worker thread."""
+GZIP_MIN_BYTES = 1024
+
+
+def _whole_run(req: RunRequest, settings: Settings, lang: Lang, gzip_ok: bool) -> Response:
+    """Plan, run, encode and compress, all in this worker thread (never on the event loop)."""
     run = prepare_or_422(req, settings, lang)
     reply = run_arrays(run, lang) if req.format == "arrays" else run_lists(run, lang)
-    return orjson.dumps(reply)
+    body = orjson.dumps(reply)
+    if gzip_ok and len(body) >= GZIP_MIN_BYTES:
+        headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(gzip.compress(body, 1), media_type="application/json", headers=headers)
+    return Response(body, media_type="application/json")
 
 
 @router.post("/runs", response_model=RunResult | RunArrays, responses=RESPONSES)
 def create_run(req: RunRequest, request: Request, lang: Language) -> Response:
     """Run descent to the end and return every trajectory, as lists or typed arrays."""
-    body = _whole_run(req, request.app.state.settings, lang)
-    return Response(body, media_type="application/json")
+    gzip_ok = accepts_gzip(request.headers.get("accept-encoding"))
+    return _whole_run(req, request.app.state.settings, lang, gzip_ok)
 
 
 @router.post(
