@@ -15,7 +15,6 @@ from typing import Literal
 
 import numpy as np
 
-from app.engine.registry import lookup
 from app.engine.types import Array, IntArray
 
 Kind = Literal["regression", "classification"]
@@ -223,9 +222,7 @@ _ALL: tuple[tuple[DatasetSpec, Maker], ...] = (
         _curve,
     ),
     (
-        _spec(
-            "blobs", "Blobs", "classification", "Gaussian blobs around a circle.", (0.6, 2.0), 3
-        ),
+        _spec("blobs", "Blobs", "classification", "Gaussian blobs around a circle.", (0.6, 2.0), 3),
         _blobs,
     ),
     (
@@ -236,7 +233,10 @@ _ALL: tuple[tuple[DatasetSpec, Maker], ...] = (
         _spec("circles", "Circles", "classification", "A ring around a disc.", (0.05, 1.0), 0),
         _circles,
     ),
-    (_spec("xor", "XOR", "classification", "Opposite quadrants share a class.", (0.1, 1.0), 0), _xor),
+    (
+        _spec("xor", "XOR", "classification", "Opposite quadrants share a class.", (0.1, 1.0), 0),
+        _xor,
+    ),
     (
         _spec("spiral", "Spiral", "classification", "Interleaved spiral arms.", (0.05, 1.0), 3),
         _spiral,
@@ -271,12 +271,21 @@ def _classes_of(spec: DatasetSpec, classes: int | None) -> int:
     return classes
 
 
+def _spec_of(name: str) -> DatasetSpec:
+    """The catalogue entry `name`, or ValueError listing the valid names."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        choices = ", ".join(DATASETS)
+        raise ValueError(f"unknown data set {name!r}; choose one of: {choices}") from None
+
+
 def make_dataset(name: str, n: int, noise: float, seed: int, classes: int | None = None) -> Dataset:
     """Draw the data set `name`: n samples, Gaussian jitter of std `noise`, from `seed`.
 
     `classes` applies to blobs and spiral (2 to 5; default 3); the other sets take None.
     """
-    spec = lookup(DATASETS, name, "data set")
+    spec = _spec_of(name)
     _check(spec, "n", n)
     _check(spec, "noise", noise)
     _check(spec, "seed", seed)
