@@ -1,7 +1,6 @@
 """Runs: the whole result at once, or streamed as Server-Sent Events; and starts alone."""
 
 import gzip
-
 from typing import Annotated
 
 import orjson
