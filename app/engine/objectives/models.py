@@ -27,7 +27,6 @@ from app.engine.batches import Batches, BatchSpec
 from app.engine.datasets import Dataset, Kind
 from app.engine.objectives import losses
 from app.engine.objectives.base import BaseObjective, Box, Landmark
-from app.engine.registry import lookup
 from app.engine.types import Array, IntArray
 
 BLOCK_SCORES = 1 << 21  # scores held at once; more rows are split into blocks of this size
@@ -286,4 +285,9 @@ def make_model(
     name: str, data: Dataset, l2: float = 0.0, batch: BatchSpec | None = None
 ) -> AffineModel:
     """The model `name` (linear, logistic, svm, softmax) on `data`, or ValueError."""
-    return lookup(MODELS, name, "model")(data, l2, batch)
+    try:
+        model = MODELS[name]
+    except KeyError:
+        choices = ", ".join(MODELS)
+        raise ValueError(f"unknown model {name!r}; choose one of: {choices}") from None
+    return model(data, l2, batch)
