@@ -197,6 +197,17 @@ def test_stable_at_huge_scores() -> None:
     np.testing.assert_allclose(grad[0], [-2.0 / 3, 2.0 / 3, -1.0 / 3, 1.0 / 3])
 
 
+def test_logistic_keeps_tiny_losses_and_gradients() -> None:
+    # scores +-40 on the right side: each loss and gradient is about e^-40 = 4e-18, far below
+    # the rounding of softplus(40) = 40 + 4e-18; they must not come out as 0
+    ds = Dataset(np.array([[1.0], [-1.0]]), np.array([1, 0]), "classification", 2, ("x",))
+    loss, grad = make_model("logistic", ds).loss_and_grad(np.array([[40.0, 0.0]]))
+    tiny = np.log1p(np.exp(-40.0))
+    assert loss[0] == pytest.approx(tiny, rel=1e-14)
+    sig = np.exp(-40.0) / (1 + np.exp(-40.0))
+    np.testing.assert_allclose(grad[0], [-sig, 0.0], rtol=1e-14, atol=1e-40)
+
+
 def test_loss_functions_against_definitions() -> None:
     rng = np.random.default_rng(4)
     s = rng.normal(0, 3, (2, 6))

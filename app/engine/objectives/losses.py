@@ -71,18 +71,26 @@ def sigmoid(s: Array) -> Array:
 def bce_logits(scores: Array, y: Array) -> Array:
     """torch's binary_cross_entropy_with_logits, mean over samples: (K, N), y in {0, 1} -> (K,).
 
-    -[y log sigma(s) + (1 - y) log(1 - sigma(s))] = softplus(s) - y s, stable for any s.
+    -[y log sigma(s) + (1 - y) log(1 - sigma(s))] = softplus(s) - y s, summed as
+    (max(s, 0) - y s) + log1p(e^-|s|): the first part is exact for 0/1 labels, so a loss of
+    1e-20 is not lost against a score of 40.
     """
-    out: Array = (softplus(scores) - scores * y).mean(axis=1)
+    e = np.exp(-np.abs(scores))
+    out: Array = ((np.maximum(scores, 0.0) - scores * y) + np.log1p(e)).mean(axis=1)
     return out
 
 
 def bce_logits_grad(scores: Array, y: Array) -> tuple[Array, Array]:
-    """`bce_logits` and dscores = (sigma(s) - y) / N, sharing e^-|s|."""
+    """`bce_logits` and dscores = (sigma(s) - y) / N = ((1 - y) sigma(s) - y sigma(-s)) / N.
+
+    Both sigmoids come from the same e^-|s| and neither is rounded to 1 before subtracting.
+    """
     e = np.exp(-np.abs(scores))
-    loss = (np.maximum(scores, 0.0) + np.log1p(e) - scores * y).mean(axis=1)
-    p = np.where(scores >= 0, 1.0, e) / (1.0 + e)
-    return loss, (p - y) / y.size
+    loss = ((np.maximum(scores, 0.0) - scores * y) + np.log1p(e)).mean(axis=1)
+    positive = scores >= 0
+    p = np.where(positive, 1.0, e) / (1.0 + e)  # sigma(s)
+    q = np.where(positive, e, 1.0) / (1.0 + e)  # sigma(-s) = 1 - sigma(s)
+    return loss, ((1.0 - y) * p - y * q) / y.size
 
 
 # --- C scores per sample: scores (K, C, N), labels (N,) in 0 .. C-1 ------------------------
