@@ -13,6 +13,8 @@ import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeGuard, TypeVar
 
+from app.engine.errors import EngineError
+
 
 @dataclasses.dataclass(frozen=True)
 class SGD:
@@ -126,8 +128,9 @@ def per_row(rule_hyper: type[Hyper], values: Mapping[str, object], k: int) -> li
     Each numeric field of `values` is a number (the same for every start) or a list of k
     numbers; `betas` is a pair or a list of k pairs; booleans (`nesterov`, `amsgrad`,
     `centered`) are single values. Fields left out keep torch's defaults. Starts with equal
-    values share one `Hyper` object. ValueError names the field to fix, e.g. "optimizer.lr has
-    2 values but there are 3 starts: give one value per start, or a single number".
+    values share one `Hyper` object. ValueError names the field to fix; a list of the wrong
+    length raises EngineError("error.hyper_length"): "optimizer.lr has 2 values but there are
+    3 starts: give one value per start, or a single number".
     """
     fields = {f.name: f for f in dataclasses.fields(rule_hyper)}
     unknown = [name for name in values if name not in fields]
@@ -172,7 +175,7 @@ def _column(name: str, kind: object, value: object, k: int) -> list[object]:
         return [float(value)] * k
     if not _is_list(value) or not all(_is_number(x) for x in value):
         raise ValueError(f"optimizer.{name} must be a number, or a list of one number per start")
-    _check_length(name, value, k, "a single number")
+    _check_length(name, value, k)
     return [float(x) for x in value if _is_number(x)]  # all are, checked above
 
 
@@ -184,16 +187,13 @@ def _betas_column(value: object, k: int) -> list[object]:
         raise ValueError(
             "optimizer.betas must be a pair (beta1, beta2), or a list of one pair per start"
         )
-    _check_length("betas", value, k, "a single pair")
+    _check_length("betas", value, k)
     return [_pair(x) for x in value if _is_pair(x)]  # all are, checked above
 
 
-def _check_length(name: str, value: Sequence[object], k: int, single: str) -> None:
+def _check_length(name: str, value: Sequence[object], k: int) -> None:
     if len(value) != k:
-        raise ValueError(
-            f"optimizer.{name} has {len(value)} values but there are {k} starts: "
-            f"give one value per start, or {single}"
-        )
+        raise EngineError("error.hyper_length", field=name, got=len(value), count=k)
 
 
 def _is_number(x: object) -> TypeGuard[numbers.Real]:

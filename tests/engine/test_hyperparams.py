@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from app.engine.errors import EngineError
 from app.engine.hyperparams import SGD, Adagrad, Adam, AdamW, Hyper, RMSprop, per_row, validate
 
 # --- validate ------------------------------------------------------------------------------
@@ -112,9 +113,11 @@ def test_a_list_of_the_wrong_length_names_the_field() -> None:
         "optimizer.lr has 2 values but there are 3 starts: "
         "give one value per start, or a single number"
     )
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(EngineError, match=re.escape(message)) as caught:
         per_row(SGD, {"lr": [0.1, 0.2]}, 3)
-    with pytest.raises(ValueError, match=r"optimizer\.betas has 3 values but there are 2 starts"):
+    assert caught.value.key == "error.hyper_length"
+    assert caught.value.params == {"field": "lr", "got": 2, "count": 3}
+    with pytest.raises(EngineError, match=r"optimizer\.betas has 3 values but there are 2 starts"):
         per_row(Adam, {"betas": [[0.9, 0.99]] * 3}, 2)
 
 
