@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.language import request_lang
 from app.engine.errors import EngineError
+from app.engine.optimizers import OPTIMIZERS
 from app.i18n import Lang, catalogue, translate
 
 
@@ -25,10 +26,15 @@ class ErrorReply(BaseModel):
     message: str
 
 
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    413: {"model": ErrorReply, "description": "The body is larger than the limit"},
+Responses = dict[int | str, dict[str, Any]]
+INVALID: Responses = {
     422: {"model": ErrorReply, "description": "A field is out of range or inconsistent"},
 }
+BODY_ERRORS: Responses = {
+    413: {"model": ErrorReply, "description": "The body is larger than the limit"},
+    **INVALID,
+}
+NOT_FOUND: Responses = {404: {"model": ErrorReply, "description": "Unknown surface"}}
 
 
 def unprocessable(message: str, loc: tuple[str, ...] = ("body",)) -> HTTPException:
@@ -36,18 +42,23 @@ def unprocessable(message: str, loc: tuple[str, ...] = ("body",)) -> HTTPExcepti
     return HTTPException(422, detail=[{"loc": list(loc), "msg": message, "type": "value_error"}])
 
 
-TAGS = frozenset({"sgd", "adagrad", "rmsprop", "adam", "adamw", "gaussian", "uniform", "grid"})
-TAGS |= {"one", "many"}  # a hyperparameter given once, or once per start
+# Tags of the request's unions: optimizer names, kinds of init, and a hyperparameter given
+# once or once per start. The objective's tag is its own key, so it shows as a repeat.
+TAGS = frozenset(OPTIMIZERS) | {"gaussian", "uniform", "grid", "one", "many"}
 
 
 def _where(error: dict[str, Any]) -> str:
-    """`optimizer.lr` from FastAPI's location (no body/query/header, union tags, repeats)."""
-    loc = [str(p) for p in error.get("loc", ())[1:]]  # [0] is body, query, path or header
+    """`optimizer.lr` from FastAPI's location (no body/query/header, no union tags).
+
+    A tagged union puts its tag in the location: `optimizer.sgd.lr`, `init.gaussian.std`,
+    `optimizer.lr.many.0`, and `objective.surface.surface` (the objective's tag is its key).
+    List indices are kept: `starts.0.0` is the first coordinate of the first start.
+    """
     kept: list[str] = []
-    for part in loc:
-        if part in TAGS or (kept and kept[-1] == part):
+    for part in error.get("loc", ())[1:]:  # [0] is body, query, path or header
+        if isinstance(part, str) and (part in TAGS or (kept and kept[-1] == part)):
             continue
-        kept.append(part)
+        kept.append(str(part))
     return ".".join(kept)
 
 
@@ -80,9 +91,16 @@ def _plain(value: object) -> str:
 
 
 def _line(error: dict[str, Any], lang: Lang) -> str:
-    """`optimizer.lr: Input should be less than or equal to 100`."""
+    """`optimizer.lr: Input should be less than or equal to 100`.
+
+    A message that already starts with the field's name is not prefixed again.
+    """
     where, text = _where(error), _text(error, lang)
-    if error.get("type") in ("json_invalid",) or not where:
+    if (
+        error.get("type") == "json_invalid"
+        or not where
+        or text.startswith((f"{where} ", f"{where}:"))
+    ):
         return text
     return f"{where}: {text}"
 
@@ -104,11 +122,19 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     """HTTP errors as JSON with a `message`; 422 details keep FastAPI's list shape."""
     assert isinstance(exc, StarletteHTTPException)
+    lang = request_lang(request)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        return _not_utf8(exc.__cause__, lang)
     detail = exc.detail
-    if isinstance(detail, list):
-        message = "; ".join(_line(e, request_lang(request)) for e in detail)
-    else:
-        message = str(detail)
+    lines = [_line(e, lang) for e in detail] if isinstance(detail, list) else [str(detail)]
+    message = "; ".join(lines)
     return JSONResponse(
         {"detail": detail, "message": message}, status_code=exc.status_code, headers=exc.headers
     )
+
+
+def _not_utf8(cause: UnicodeDecodeError, lang: Lang) -> JSONResponse:
+    """A body that is not UTF-8 is malformed JSON: a 422 like any other, not FastAPI's 400."""
+    message = translate(lang, "error.body_not_utf8", position=cause.start)
+    detail = [{"loc": ["body", cause.start], "msg": message, "type": "json_invalid"}]
+    return JSONResponse({"detail": detail, "message": message}, status_code=422)

@@ -2,7 +2,10 @@
 
 import json
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.i18n import negotiate, translate
 
 CSP = "; ".join(
     [
@@ -62,11 +65,11 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         first = await self._read_body(receive)
         if first is None:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         replayed = False
 
@@ -94,9 +97,11 @@ class BodyLimit:
             message = await receive()
         return message
 
-    async def _refuse(self, send: Send) -> None:
-        text = f"request body too large: the limit is {self.max_bytes:,} bytes"
-        body = json.dumps({"detail": text, "message": text}).encode()
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        """413, in the language the request asks for."""
+        lang = negotiate(Headers(scope=scope).get("accept-language"))
+        text = translate(lang, "error.body_too_large", limit=f"{self.max_bytes:,}")
+        body = json.dumps({"detail": text, "message": text}, ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",
