@@ -6,6 +6,7 @@ clients and for disconnect detection. A run is a pure function of its request, s
 stream recomputes from step 0 and sends only the frames after the client's last event id.
 """
 
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -34,16 +35,17 @@ def event(name: str, data: bytes, event_id: int | None = None) -> bytes:
     return f"{head}event: {name}\ndata: ".encode() + data + b"\n\n"
 
 
+LAST_EVENT_ID = r"^[ \t]*(-?[0-9]{1,9})?[ \t]*$"  # a step number; empty means from the start
+
+
 def parse_last_event_id(value: str | None, lang: Lang = "en") -> int:
     """The last step the client already has, or -1; a 422 on a malformed id such as `--5`."""
-    if value is None or value.strip() == "":
-        return -1
-    text = value.strip()
-    digits = text[1:] if text.startswith("-") else text
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+    match = re.fullmatch(LAST_EVENT_ID, value or "")
+    if match is None:
         message = translate(lang, "error.last_event_id", value=repr(value))
         raise unprocessable(message, ("header", "Last-Event-ID"))
-    return int(text)
+    step = match.group(1)
+    return -1 if step is None else int(step)
 
 
 def next_batch(

@@ -22,7 +22,16 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         run_body(objective={"surface": "moon"}),
         ["objective.surface", "unknown surface 'moon'", *SURFACE_NAMES],
     ),
-    ("missing surface", run_body(objective={}), ["objective.surface", "Field required"]),
+    (
+        "objective of no known kind",
+        run_body(objective={}),
+        ["objective must be a surface ('surface': name) or a quadratic ('quadratic': ...)"],
+    ),
+    (
+        "missing optimizer name",
+        run_body(optimizer={"lr": 0.1}),
+        ["optimizer", "'name'", "required"],
+    ),
     (
         "unknown optimizer",
         run_body(optimizer={"name": "lbfgs"}),
@@ -31,20 +40,20 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "lr = 0",
         run_body(optimizer={"name": "sgd", "lr": 0}),
-        ["optimizer.sgd.lr", "greater than 0"],
+        ["optimizer.lr", "greater than 0"],
     ),
     (
         "lr < 0",
         run_body(optimizer={"name": "adam", "lr": -0.1}),
-        ["optimizer.adam.lr", "greater than 0"],
+        ["optimizer.lr", "greater than 0"],
     ),
     (
         "lr too big",
         run_body(optimizer={"name": "rmsprop", "lr": 100.5}),
-        ["optimizer.rmsprop.lr", "less than or equal to 100"],
+        ["optimizer.lr", "less than or equal to 100"],
     ),
     ("steps = 0", run_body(steps=0), ["steps", "greater than or equal to 1"]),
-    ("steps > 10000", run_body(steps=10_001), ["steps", "less than or equal to 10000"]),
+    ("steps > 10000", run_body(steps=10_001), ["steps: 10001 is more than the limit of 10,000"]),
     ("steps not an int", run_body(steps=2.5), ["steps", "valid integer"]),
     ("every = 0", run_body(every=0), ["every", "greater than or equal to 1"]),
     ("tol < 0", run_body(tol=-1e-9), ["tol", "greater than or equal to 0"]),
@@ -68,32 +77,32 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "unknown optimizer field",
         run_body(optimizer={"name": "sgd", "betas": [0.9, 0.99]}),
-        ["optimizer.sgd.betas", "Extra inputs are not permitted"],
+        ["optimizer.betas", "Extra inputs are not permitted"],
     ),
     (
         "beta2 = 1",
         run_body(optimizer={"name": "adam", "betas": [0.9, 1.0]}),
-        ["optimizer.adam.betas.1", "less than 1"],
+        ["optimizer.betas.1", "less than 1"],
     ),
     (
         "beta1 > 1",
         run_body(optimizer={"name": "adamw", "betas": [1.5, 0.999]}),
-        ["optimizer.adamw.betas.0", "less than 1"],
+        ["optimizer.betas.0", "less than 1"],
     ),
     (
         "three betas",
         run_body(optimizer={"name": "adam", "betas": [0.9, 0.9, 0.9]}),
-        ["optimizer.adam.betas", "at most 2 items"],
+        ["optimizer.betas: should have at most 2 items, not 3"],
     ),
     (
         "momentum > 1",
         run_body(optimizer={"name": "sgd", "momentum": 1.5}),
-        ["optimizer.sgd.momentum", "less than or equal to 1"],
+        ["optimizer.momentum", "less than or equal to 1"],
     ),
     (
         "eps = 0",
         run_body(optimizer={"name": "adagrad", "eps": 0}),
-        ["optimizer.adagrad.eps", "greater than 0"],
+        ["optimizer.eps", "greater than 0"],
     ),
     (
         "nesterov without momentum",
@@ -113,17 +122,17 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "count = 0",
         run_body(starts=None, init={"kind": "gaussian", "count": 0}),
-        ["init.gaussian.count", "greater than or equal to 1"],
+        ["init.count", "greater than or equal to 1"],
     ),
     (
         "count > max_starts",
         run_body(starts=None, init={"kind": "uniform", "count": 65_537}),
-        ["init.uniform.count", "less than or equal to 65536"],
+        ["init.count: 65,537 starts is more than the limit of 65,536"],
     ),
     (
         "grid axis > 1024",
         run_body(starts=None, init={"kind": "grid", "shape": [1025, 2]}),
-        ["init.grid.shape.0", "less than or equal to 1024"],
+        ["init.shape.0", "less than or equal to 1024"],
     ),
     (
         "grid of 1 axis",
@@ -176,9 +185,7 @@ def test_invalid_request_is_422_naming_the_problem(
 def test_too_many_explicit_starts(client: httpx.Client) -> None:
     reply = client.post(RUNS, json=run_body(starts=[[0.5, 0.5]] * 65_537, steps=1))
     assert reply.status_code == 422
-    message = reply.json()["message"]
-    assert message.startswith("starts:")
-    assert "at most 65536 items" in message
+    assert reply.json()["message"] == "starts: 65,537 starts is more than the limit of 65,536"
 
 
 def test_ragged_starts_message_names_starts(client: httpx.Client) -> None:
@@ -188,16 +195,16 @@ def test_ragged_starts_message_names_starts(client: httpx.Client) -> None:
 
 
 NON_FINITE = [
-    ('"optimizer": {"name": "sgd", "lr": NaN}', "optimizer.sgd.lr"),
-    ('"optimizer": {"name": "adam", "betas": [NaN, 0.9]}', "optimizer.adam.betas.0"),
+    ('"optimizer": {"name": "sgd", "lr": NaN}', "optimizer.lr"),
+    ('"optimizer": {"name": "adam", "betas": [NaN, 0.9]}', "optimizer.betas.0"),
     ('"tol": Infinity', "tol"),
     ('"bound": -Infinity', "bound"),
     ('"starts": [[Infinity, 0]]', "starts.0.0"),
     ('"starts": [[0, NaN]]', "starts.0.1"),
     ('"starts": [[1e400, 0]]', "starts.0.0"),
-    ('"init": {"kind": "gaussian", "std": NaN}', "init.gaussian.std"),
-    ('"init": {"kind": "gaussian", "mean": [NaN, 0]}', "init.gaussian.mean.0"),
-    ('"init": {"kind": "uniform", "high": [Infinity, 1]}', "init.uniform.high.0"),
+    ('"init": {"kind": "gaussian", "std": NaN}', "init.std"),
+    ('"init": {"kind": "gaussian", "mean": [NaN, 0]}', "init.mean.0"),
+    ('"init": {"kind": "uniform", "high": [Infinity, 1]}', "init.high.0"),
 ]
 
 
@@ -229,7 +236,17 @@ def test_malformed_json_is_422(client: httpx.Client, raw: str) -> None:
     assert reply.status_code == 422
     data = reply.json()
     assert data["detail"][0]["type"] == "json_invalid"
-    assert "JSON decode error" in data["message"]
+    assert data["message"].startswith("the body is not valid JSON (")
+
+
+@pytest.mark.parametrize("path", [RUNS, STREAM, "/api/v1/objectives/describe"])
+@pytest.mark.parametrize("raw", [b"\xff\xfe{", b'{"a": "\xe9"}', b"<R\xe9"])
+def test_body_that_is_not_utf8_is_422_not_400(client: httpx.Client, path: str, raw: bytes) -> None:
+    reply = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert reply.status_code == 422, reply.text
+    data = reply.json()
+    assert data["detail"][0]["type"] == "json_invalid"
+    assert data["message"].startswith("the body is not UTF-8 text (byte ")
 
 
 @pytest.mark.parametrize(
@@ -242,13 +259,17 @@ def test_body_that_is_not_an_object_is_422(client: httpx.Client, raw: str, expec
     assert expected in reply.json()["message"]
 
 
-@pytest.mark.parametrize("value", ["abc", "1.5", "0x10", "1e3", "--5", "5-"])
+@pytest.mark.parametrize(
+    "value", ["abc", "1.5", "0x10", "1e3", "--5", "5-", "+5", "1234567890", "\u00b2", "5 5"]
+)
 def test_bad_last_event_id_is_422(client: httpx.Client, value: str) -> None:
-    reply = client.post(STREAM, json=run_body(), headers={"Last-Event-ID": value})
+    headers = [(b"Last-Event-ID", value.encode("latin-1"))]  # HTTP headers are Latin-1
+    reply = client.post(STREAM, json=run_body(), headers=headers)
     assert reply.status_code == 422
     data = reply.json()
     assert data["detail"][0]["loc"] == ["header", "Last-Event-ID"]
-    assert data["message"].startswith("header.Last-Event-ID:")
+    assert data["message"] == f"Last-Event-ID must be a step number, got {value!r}"
+    assert "invalid literal" not in reply.text
 
 
 def test_non_numeric_last_event_id_message_says_what_is_expected(client: httpx.Client) -> None:
@@ -264,7 +285,7 @@ def test_body_over_the_size_cap_is_413(server_url: str, path: str) -> None:
     with httpx.Client(base_url=server_url, timeout=60) as fresh:
         reply = fresh.post(path, content=body, headers={"content-type": "application/json"})
     assert reply.status_code == 413
-    text = f"request body too large: the limit is {cap:,} bytes"
+    text = f"the request body is larger than the limit of {cap:,} bytes"
     assert reply.json() == {"detail": text, "message": text}
 
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.errors import RESPONSES, unprocessable
+from app.api.errors import BODY_ERRORS, unprocessable
 from app.api.language import accepts_gzip, request_lang
 from app.api.runs import prepare, run_arrays, run_lists
 from app.api.schemas import RunArrays, RunRequest, RunResult, StartsRequest, StartsResult
-from app.api.streaming import parse_last_event_id, sse_events
+from app.api.streaming import LAST_EVENT_ID, parse_last_event_id, sse_events
 from app.config import Settings
 from app.engine import starts
 from app.engine.errors import EngineError
@@ -24,11 +24,24 @@ Language = Annotated[Lang, Depends(request_lang)]
 
 
 def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
-    """Build the run; engine errors become 422s in the request's language."""
+    """Build the run; the engine's refusals (ValueErrors) become 422s in the request's language."""
     try:
         return prepare(req, settings)
     except EngineError as exc:
-        raise unprocessable(exc.render(lang)) from exc
+        raise unprocessable(exc.render(lang), _location(exc, req)) from exc
+    except ValueError as exc:  # a check with no catalogue key yet: its English sentence
+        raise unprocessable(str(exc)) from exc
+
+
+def _location(exc: EngineError, req: RunRequest) -> tuple[str, ...]:
+    """The field an app's cap refers to, so the 422 names it."""
+    if exc.key == "error.steps_cap":
+        return ("body", "steps")
+    if exc.key == "error.starts_cap":
+        if req.init is None:
+            return ("body", "starts")
+        return ("body", "init", "shape" if req.init.kind == "grid" else "count")
+    return ("body",)
 
 
 GZIP_MIN_BYTES = 1024
@@ -45,7 +58,7 @@ def _whole_run(req: RunRequest, settings: Settings, lang: Lang, gzip_ok: bool) -
     return Response(body, media_type="application/json")
 
 
-@router.post("/runs", response_model=RunResult | RunArrays, responses=RESPONSES)
+@router.post("/runs", response_model=RunResult | RunArrays, responses=BODY_ERRORS)
 def create_run(req: RunRequest, request: Request, lang: Language) -> Response:
     """Run descent to the end and return every trajectory, as lists or typed arrays."""
     gzip_ok = accepts_gzip(request.headers.get("accept-encoding"))
@@ -57,7 +70,7 @@ def create_run(req: RunRequest, request: Request, lang: Language) -> Response:
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "SSE frames, then a summary"},
-        **RESPONSES,
+        **BODY_ERRORS,
     },
 )
 async def stream_run(
@@ -65,7 +78,12 @@ async def stream_run(
     request: Request,
     lang: Language,
     last_event_id: Annotated[
-        str | None, Header(description="Resume after this step.", pattern=r"^\s*-?\d{1,9}\s*$")
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            description="Resume after this step: the id of the last frame received.",
+            pattern=LAST_EVENT_ID,
+        ),
     ] = None,
 ) -> StreamingResponse:
     """Stream the run: one `frame` event per recorded step (id = step), then a `summary`."""
@@ -89,12 +107,12 @@ async def stream_run(
     )
 
 
-@router.post("/starts", responses=RESPONSES)
+@router.post("/starts", responses=BODY_ERRORS)
 def create_starts(req: StartsRequest, request: Request, lang: Language) -> StartsResult:
     """Generate starts (Gaussian, uniform or grid) for an objective, without running."""
-    objective = req.objective.build()
     init = req.init.model_dump()
     try:
+        objective = req.objective.build()
         k = starts.count(None, init, objective.dim)
         starts.check_count(k, request.app.state.settings.max_starts)
         w0 = starts.make(None, init, objective.start_region)
