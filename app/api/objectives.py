@@ -5,7 +5,7 @@ one line in `schemas.ObjectiveSpec`; runs, streams, starts, grids and descriptio
 else.
 """
 
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,6 +20,22 @@ class Model(BaseModel):
     """Strict base: unknown fields and non-finite numbers are errors."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def exactly_one_of(*shapes: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema for "exactly one of these ways to say it" (a null field counts as absent).
+
+    A shape maps fields to their JSON types, e.g. `{"starts": "array"}`. The result is `oneOf`
+    with one branch per shape: its fields required with those types, the others absent or null.
+    The model's own validator says the same in words; this lets the OpenAPI document say it.
+    """
+    fields = {name: kind for shape in shapes for name, kind in shape.items()}
+    branches = []
+    for shape in shapes:
+        properties = {name: {"type": kind} for name, kind in shape.items()}
+        properties |= {name: {"type": "null"} for name in fields if name not in shape}
+        branches.append({"required": list(shape), "properties": properties})
+    return {"oneOf": branches}
 
 
 class SurfaceSpec(Model):
@@ -46,11 +62,18 @@ class SurfaceSpec(Model):
         return get_surface(self.surface).log_scale
 
 
-Eigenvalue = Annotated[float, Field(gt=0, le=1e8)]
+# Bounded away from 0 and infinity, so that 2/λ and every closed form stay finite.
+Eigenvalue = Annotated[float, Field(ge=1e-8, le=1e8)]
 
 
 class Quadratic(Model):
     """f(w) = 1/2 (w - c)^T Q^T diag(l) Q (w - c): give `eigenvalues`, or `dim` and `condition`."""
+
+    model_config = ConfigDict(
+        json_schema_extra=exactly_one_of(
+            {"eigenvalues": "array"}, {"dim": "integer", "condition": "number"}
+        )
+    )
 
     eigenvalues: list[Eigenvalue] | None = Field(
         None, min_length=1, max_length=MAX_DIM, description="The Hessian's eigenvalues."
@@ -81,7 +104,8 @@ class Quadratic(Model):
         """The eigenvalues asked for."""
         if self.eigenvalues is not None:
             return self.eigenvalues
-        assert self.dim is not None and self.condition is not None
+        assert self.dim is not None
+        assert self.condition is not None
         return list(log_spaced(self.dim, self.condition))
 
 

@@ -36,6 +36,23 @@ def _patch(node: Any, limits: dict[int, int]) -> None:
             _patch(child, limits)
 
 
+def _drop_automatic_422(schema: dict[str, Any]) -> None:
+    """Remove the 422 FastAPI adds to every operation that has parameters.
+
+    Operations that can answer 422 declare it themselves, with `ErrorReply`; the automatic one
+    (`HTTPValidationError`) is left only where nothing can be invalid, such as a surface's name,
+    which is answered with 404 when unknown.
+    """
+    for operation in (op for path in schema["paths"].values() for op in path.values()):
+        reply = operation["responses"].get("422", {})
+        if "HTTPValidationError" in str(reply.get("content", "")):
+            del operation["responses"]["422"]
+    components = schema.get("components", {}).get("schemas", {})
+    if "HTTPValidationError" not in str(schema["paths"]):
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+
+
 def document(app: FastAPI, settings: Settings) -> dict[str, Any]:
     """The app's OpenAPI document (built once)."""
     if app.openapi_schema is None:
@@ -46,5 +63,6 @@ def document(app: FastAPI, settings: Settings) -> dict[str, Any]:
             routes=app.routes,
         )
         _patch(schema, _limits(settings))
+        _drop_automatic_422(schema)
         app.openapi_schema = schema
     return app.openapi_schema

@@ -50,7 +50,9 @@ def prepare(req: RunRequest, settings: Settings) -> Run:
     return start_run(plan_of(req), limits_of(settings))
 
 
-def typed(values: npt.ArrayLike, dtype: str, shape: tuple[int, ...] | None = None) -> dict[str, str]:
+def typed(
+    values: npt.ArrayLike, dtype: str, shape: tuple[int, ...] | None = None
+) -> dict[str, str]:
     """Plotly's typed-array form: base64 of little-endian `dtype` values (f8, f4, i4, u1)."""
     data = np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
     out = {"dtype": dtype, "bdata": base64.b64encode(data.tobytes()).decode()}
@@ -144,7 +146,7 @@ def run_lists(run: Run, lang: Lang) -> dict[str, Any]:
     got = run.collect()
     cuts = got.offsets[1:-1]
 
-    def split(values: Array) -> list[Any]:
+    def split(values: npt.NDArray[Any]) -> list[Any]:
         return [chunk.tolist() for chunk in np.split(values, cuts)]
 
     columns: dict[str, list[Any]] = {

@@ -5,11 +5,11 @@ fixed ceilings and again against the app's own settings in the engine; the OpenA
 each app states that app's limits (see `app.api.openapi`).
 """
 
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, TypeVar
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
-from app.api.objectives import Model, QuadraticSpec, SurfaceSpec
+from app.api.objectives import Model, QuadraticSpec, SurfaceSpec, exactly_one_of
 from app.config import CEILINGS
 from app.engine import optimizers as opt
 
@@ -33,7 +33,8 @@ ObjectiveSpec = Annotated[
     ),
 ]
 
-PerRow = Field(max_length=Ceil.max_starts, description="One value per start.")
+PerRow = Field(min_length=1, max_length=Ceil.max_starts, description="One value per start.")
+T = TypeVar("T")
 
 
 def _count(value: Any) -> str:
@@ -41,20 +42,28 @@ def _count(value: Any) -> str:
     return "many" if isinstance(value, list) else "one"
 
 
-def per_row(scalar: Any, description: str) -> Any:
-    """A hyperparameter given once, or as a list with one value per start."""
-    return Annotated[
-        Annotated[scalar, Tag("one")] | Annotated[list[scalar], Tag("many"), PerRow],  # type: ignore[valid-type]
-        Discriminator(_count),
-        Field(description=description),
-    ]
-
-
-LR = per_row(Annotated[float, Field(gt=0, le=100)], "Step size (torch's `lr`).")
-Eps = per_row(Annotated[float, Field(gt=0, le=1)], "Added to the denominator for stability.")
-Decay = per_row(Annotated[float, Field(ge=0, le=10)], "L2 penalty (torch's `weight_decay`).")
-Fraction = per_row(Annotated[float, Field(ge=0, le=1)], "A fraction between 0 and 1.")
-LRDecay = per_row(Annotated[float, Field(ge=0, le=10)], "Adagrad's learning-rate decay.")
+# A hyperparameter given once, or as a list with one value per start.
+PerStart = Annotated[
+    Annotated[T, Tag("one")] | Annotated[list[T], Tag("many"), PerRow], Discriminator(_count)
+]
+LR = Annotated[
+    PerStart[Annotated[float, Field(gt=0, le=100)]], Field(description="Step size (torch's `lr`).")
+]
+Eps = Annotated[
+    PerStart[Annotated[float, Field(gt=0, le=1)]],
+    Field(description="Added to the denominator for stability."),
+]
+Decay = Annotated[
+    PerStart[Annotated[float, Field(ge=0, le=10)]],
+    Field(description="L2 penalty (torch's `weight_decay`)."),
+]
+Fraction = Annotated[
+    PerStart[Annotated[float, Field(ge=0, le=1)]], Field(description="A fraction from 0 to 1.")
+]
+LRDecay = Annotated[
+    PerStart[Annotated[float, Field(ge=0, le=10)]],
+    Field(description="Adagrad's learning-rate decay."),
+]
 Unit = Annotated[float, Field(ge=0, lt=1)]
 
 
@@ -63,12 +72,15 @@ def _betas_count(value: Any) -> str:
     return "many" if isinstance(value, list) and value and isinstance(value[0], list) else "one"
 
 
+# A pair as a list of two (not a tuple): JSON Schema's `prefixItems` is not read by every tool,
+# and both entries have the same bounds anyway.
+Pair = Annotated[list[Unit], Field(min_length=2, max_length=2)]
 Betas = Annotated[
-    Annotated[tuple[Unit, Unit], Tag("one")]
-    | Annotated[list[tuple[Unit, Unit]], Tag("many"), PerRow],
+    Annotated[Pair, Tag("one")] | Annotated[list[Pair], Tag("many"), PerRow],
     Discriminator(_betas_count),
     Field(description="(β1, β2), or one pair per start."),
 ]
+ADAM_BETAS = Field(default_factory=lambda: list(opt.Adam.betas))
 
 
 class SGDSpec(Model):
@@ -112,7 +124,7 @@ class AdamSpec(Model):
 
     name: Literal["adam"]
     lr: LR = opt.Adam.lr
-    betas: Betas = opt.Adam.betas
+    betas: Betas = ADAM_BETAS
     eps: Eps = opt.Adam.eps
     weight_decay: Decay = opt.Adam.weight_decay
     amsgrad: bool = opt.Adam.amsgrad
@@ -176,6 +188,10 @@ InitSpec = Annotated[GaussianInit | UniformInit | GridInit, Field(discriminator=
 
 class RunRequest(Model):
     """One run: an objective, an optimizer, where to start (`starts` or `init`), and how long."""
+
+    model_config = ConfigDict(
+        json_schema_extra=exactly_one_of({"starts": "array"}, {"init": "object"})
+    )
 
     objective: ObjectiveSpec
     optimizer: OptimizerSpec

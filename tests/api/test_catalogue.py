@@ -195,7 +195,7 @@ def test_grid_bowl_three_points_exactly(client: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("resolution", "expected"),
     [
-        (513, "less than or equal to 512"),
+        (513, "513 is more than the limit of 512"),
         (1, "greater than or equal to 2"),
         (0, "greater than or equal to 2"),
         ("abc", "valid integer"),

@@ -1,15 +1,16 @@
 """The catalogues: surfaces (with plotting grids), optimizers, and the message catalogues."""
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
-from app.api.errors import RESPONSES
+from app.api.errors import INVALID, NOT_FOUND
 from app.api.grids import grid_reply
 from app.api.language import request_lang
 from app.api.objectives import SurfaceSpec
 from app.api.schemas import GridResult, LandmarkInfo, OptimizerInfo, SurfaceInfo
+from app.config import CEILINGS
 from app.engine.objectives.surfaces import SURFACES, Surface, SurfaceObjective
 from app.engine.optimizers import OPTIMIZERS
 from app.i18n import LANGS, Lang, catalogue, translate
@@ -17,7 +18,6 @@ from app.i18n import LANGS, Lang, catalogue, translate
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 Language = Annotated[Lang, Depends(request_lang)]
 SurfaceName = Annotated[str, Path(json_schema_extra={"enum": list(SURFACES)})]
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown surface"}}
 
 
 def surface_info(s: Surface, lang: Lang) -> SurfaceInfo:
@@ -47,14 +47,14 @@ def read_surface(name: SurfaceName, lang: Language) -> SurfaceInfo:
 
 
 @router.get(
-    "/surfaces/{name}/grid", responses={**NOT_FOUND, **RESPONSES}, response_model_exclude_none=True
+    "/surfaces/{name}/grid", responses={**NOT_FOUND, **INVALID}, response_model_exclude_none=True
 )
 def read_surface_grid(
     name: SurfaceName,
     request: Request,
     response: Response,
     lang: Language,
-    resolution: int = Query(128, ge=2, le=4096, description="Points per axis"),
+    resolution: int = Query(128, ge=2, le=CEILINGS.max_resolution, description="Points per axis."),
 ) -> GridResult:
     """Surface values on a resolution × resolution grid, as Plotly typed arrays (float32)."""
     objective = SurfaceObjective(_surface(name))
@@ -78,7 +78,7 @@ def list_optimizers() -> list[OptimizerInfo]:
     ]
 
 
-@router.get("/i18n/{lang}")
+@router.get("/i18n/{lang}", responses=INVALID)
 def read_messages(
     lang: Annotated[Lang, Path(description="A language: en or zh.")], response: Response
 ) -> dict[str, str]:

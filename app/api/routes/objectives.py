@@ -6,7 +6,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.errors import RESPONSES, unprocessable
+from app.api.errors import BODY_ERRORS, unprocessable
 from app.api.grids import grid_reply
 from app.api.language import request_lang
 from app.api.schemas import (
@@ -34,11 +34,12 @@ def curvature_info(objective: Objective) -> CurvatureInfo | None:
     if lam is None or not np.all(lam > 0):
         return None
     vectors = getattr(objective, "eigenvectors", None)
-    send = vectors is not None and objective.dim <= MAX_EIGENVECTORS
+    if objective.dim > MAX_EIGENVECTORS:
+        vectors = None
     t = theory(lam)
     return CurvatureInfo(
         eigenvalues=lam.tolist(),
-        eigenvectors=vectors.tolist() if send else None,
+        eigenvectors=vectors.tolist() if vectors is not None else None,
         condition=t.condition,
         lr_max=t.lr_max,
         lr_best=t.lr_best,
@@ -75,7 +76,7 @@ def describe(req: ObjectiveRequest, lang: Lang) -> ObjectiveInfo:
     )
 
 
-@router.post("/describe", responses=RESPONSES)
+@router.post("/describe", responses=BODY_ERRORS)
 async def describe_objective(
     req: ObjectiveRequest, request: Request, lang: Language
 ) -> ObjectiveInfo:
@@ -83,7 +84,7 @@ async def describe_objective(
     return await run_in_threadpool(describe, req, lang)
 
 
-@router.post("/grid", responses=RESPONSES, response_model_exclude_none=True)
+@router.post("/grid", responses=BODY_ERRORS, response_model_exclude_none=True)
 def objective_grid(req: GridRequest, request: Request, lang: Language) -> GridResult:
     """Values of a two-parameter objective on a grid over its domain, as typed arrays."""
     try:
