@@ -7,12 +7,11 @@ from pathlib import Path
 import anyio
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from app.api import errors
-from app.api.middleware import BodyLimit, SecurityHeaders
+from app.api.middleware import BodyLimit, NegotiatedGZip, SecurityHeaders
 from app.api.openapi import document
 from app.api.routes import catalogue, health, objectives, pages, runs, vendor
 from app.api.streaming import StreamStats
@@ -50,7 +49,7 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     for module in (pages, catalogue, objectives, runs, health, vendor):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(NegotiatedGZip, minimum_size=1024, compresslevel=5)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.openapi = lambda: document(app, settings)  # type: ignore[method-assign]

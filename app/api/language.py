@@ -11,14 +11,20 @@ def request_lang(request: Request) -> Lang:
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:
-    """Whether `Accept-Encoding` allows gzip (`gzip;q=0` refuses it)."""
+    """Whether `Accept-Encoding` allows gzip (RFC 9110, section 12.5.3).
+
+    `gzip;q=0` refuses it; an explicit `gzip` entry outranks `*`; no header, no gzip.
+    """
+    weights: dict[str, float] = {}
     for part in (accept_encoding or "").split(","):
-        name, _, params = part.strip().partition(";")
-        if name.strip().lower() not in ("gzip", "*"):
-            continue
-        q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
-        try:
-            return float(q) > 0
-        except ValueError:
-            return False
-    return False
+        name, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        weights.setdefault(name.lower(), q)
+    return weights.get("gzip", weights.get("*", 0.0)) > 0

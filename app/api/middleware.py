@@ -1,10 +1,12 @@
-"""Pure ASGI middleware: security headers on every response, and a cap on request bodies."""
+"""Pure ASGI middleware: security headers, a cap on request bodies, and gzip when it is welcome."""
 
 import json
 
 from starlette.datastructures import Headers
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.language import accepts_gzip
 from app.i18n import negotiate, translate
 
 CSP = "; ".join(
@@ -110,3 +112,20 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class NegotiatedGZip(GZipMiddleware):
+    """Starlette's GZipMiddleware, honouring q-values: `gzip;q=0` gets no gzip, `*` gets gzip.
+
+    Starlette compresses whenever the header contains the word `gzip`, whatever its weight, so
+    the header is first reduced to what it means: `gzip` or `identity`. Handlers that compress
+    by themselves (`POST /runs`) read the same answer.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            welcome = accepts_gzip(Headers(scope=scope).get("accept-encoding"))
+            others = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
+            coding = b"gzip" if welcome else b"identity"
+            scope = {**scope, "headers": [*others, (b"accept-encoding", coding)]}
+        await super().__call__(scope, receive, send)

@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.api import assets
+from app.api.language import accepts_gzip
 
 router = APIRouter(prefix="/vendor", include_in_schema=False)
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -21,7 +22,7 @@ def serve(request: Request, path: Path, media_type: str, cache_control: str) -> 
     headers = {"ETag": asset.etag, "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
     if request.headers.get("if-none-match") == asset.etag:
         return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
+    if accepts_gzip(request.headers.get("accept-encoding")):
         headers["Content-Encoding"] = "gzip"
         return Response(asset.gzipped, media_type=media_type, headers=headers)
     return Response(gzip.decompress(asset.gzipped), media_type=media_type, headers=headers)
