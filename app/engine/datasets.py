@@ -290,8 +290,8 @@ def make_dataset(name: str, n: int, noise: float, seed: int, classes: int | None
     _check(spec, "noise", noise)
     _check(spec, "seed", seed)
     c = _classes_of(spec, classes)
-    rng = np.random.default_rng(seed)
-    X, y = _MAKERS[name](rng, int(n), c)
+    rng = np.random.default_rng(int(seed))
+    X, y = _MAKERS[name](rng, int(n), int(c))
     if spec.kind == "regression":
         y = y + noise * rng.standard_normal(y.shape)
     else:

@@ -6,8 +6,9 @@ row-major, then b: `w[0] .. w[D-1], b` for one output, `W[k,j]` (class k, featur
 `b[k]` for C outputs. The loss is the data loss, a mean over samples, plus
 `l2 * sum(W**2)` (biases are not regularised).
 
-All K parameter rows go through one forward and one backward pass (a matrix product each);
-rows are split into blocks only to bound memory (about 2^21 scores per block).
+All K parameter rows go through one forward and one backward pass (a matrix product each),
+in blocks of rows holding about 2^16 scores each, so the temporaries stay in the CPU cache
+and memory stays bounded for any K.
 
 Mini-batches: given `BatchSpec(size, seed)`, `grad(w, step)` and `loss_and_grad(w, step)` use
 the batch of that step (see `app.engine.batches`) and `loss_and_grad` returns the batch's loss;
@@ -29,7 +30,7 @@ from app.engine.objectives import losses
 from app.engine.objectives.base import BaseObjective, Box, Landmark
 from app.engine.types import Array, IntArray
 
-BLOCK_SCORES = 1 << 21  # scores held at once; more rows are split into blocks of this size
+BLOCK_SCORES = 1 << 16  # scores held at once (512 kB): rows are split into blocks this size
 
 
 def _blocks(k: int, per_row: int) -> Iterator[slice]:
@@ -79,12 +80,14 @@ class AffineModel(BaseObjective):
         """The box [-1, 1]^P."""
         return (-1.0,) * self.dim, (1.0,) * self.dim
 
-    # --- the loss of one output (K, C, N) -> (K,), and its gradient; set by subclasses ---
+    # --- the data loss of scores (K, C, N), set by subclasses ---------------------------------
 
     def _data_loss(self, scores: Array, y: Array | IntArray) -> Array:
+        """Mean loss over the samples per row: (K, C, N) -> (K,)."""
         raise NotImplementedError
 
     def _data_loss_grad(self, scores: Array, y: Array | IntArray) -> tuple[Array, Array]:
+        """`_data_loss` and dscores (K, C, N), d(loss) / d(scores)."""
         raise NotImplementedError
 
     # --- the objective ---------------------------------------------------------------------
@@ -115,7 +118,7 @@ class AffineModel(BaseObjective):
 
     def _loss_grad_on(self, w: Array, X: Array, y: Array | IntArray) -> tuple[Array, Array]:
         """Loss (K,) and gradient (K, P) per row on (X, y), from one forward pass."""
-        loss, dw = np.empty(w.shape[0]), np.empty_like(w)
+        loss, dw = np.empty(w.shape[0]), np.empty_like(w, dtype=np.float64)  # w's memory order
         for rows in _blocks(w.shape[0], self.outputs * X.shape[0]):
             W, b = self.split(w[rows])
             scores, cache = losses.affine_forward(W, b, X)
