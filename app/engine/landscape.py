@@ -29,7 +29,7 @@ from app.engine.objectives.models import LinearRegression, LogisticRegression
 from app.engine.types import Array
 
 GRID_BUDGET = 1 << 20  # grid points x cost per `loss` call on the generic path
-TILE = 1 << 15  # (grid point, sample) pairs per tile on the logistic path: 256 kB
+TILE = 1 << 16  # (grid point, sample) pairs per tile on the logistic path: 512 kB
 EXP_LIMIT = 350.0  # |exponent| bound for the product form: e^350 * e^350 < max float64
 
 
