@@ -1,11 +1,14 @@
 """Typed expressions: our own parser, reverse-mode autodiff, a backprop graph, an objective.
 
     parse(text) -> Expression                       the DAG (identical subtrees shared)
+    compile_expression(text) -> CompiledExpression  value / gradient / both on NumPy arrays
+    value_and_grad(text, {"x": ..., "y": ...})      the same, by name, in one call
 
 Every problem with the text is an `ExpressionError` (a `ValueError`) with a message key, its
 parameters and a column; `message(err, "zh")` says it in Chinese.
 """
 
+from app.engine.expression.autodiff import CompiledExpression, compile_expression, value_and_grad
 from app.engine.expression.errors import DEFAULT_LIMITS, ExpressionError, Limits
 from app.engine.expression.messages import MESSAGES, message
 from app.engine.expression.parser import parse
@@ -16,10 +19,13 @@ __all__ = [
     "DEFAULT_LIMITS",
     "FUNCTIONS",
     "MESSAGES",
+    "CompiledExpression",
     "Expression",
     "ExpressionError",
     "Limits",
     "Node",
+    "compile_expression",
     "message",
     "parse",
+    "value_and_grad",
 ]
