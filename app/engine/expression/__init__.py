@@ -3,6 +3,7 @@
     parse(text) -> Expression                       the DAG (identical subtrees shared)
     compile_expression(text) -> CompiledExpression  value / gradient / both on NumPy arrays
     value_and_grad(text, {"x": ..., "y": ...})      the same, by name, in one call
+    graph(text, {"x": -2.0, ...}) -> Graph          every gate's value and gradients, for display
 
 Every problem with the text is an `ExpressionError` (a `ValueError`) with a message key, its
 parameters and a column; `message(err, "zh")` says it in Chinese.
@@ -10,6 +11,7 @@ parameters and a column; `message(err, "zh")` says it in Chinese.
 
 from app.engine.expression.autodiff import CompiledExpression, compile_expression, value_and_grad
 from app.engine.expression.errors import DEFAULT_LIMITS, ExpressionError, Limits
+from app.engine.expression.graph import Graph, GraphEdge, GraphNode, graph
 from app.engine.expression.messages import MESSAGES, message
 from app.engine.expression.parser import parse
 from app.engine.expression.syntax import CONSTANTS, FUNCTIONS, Expression, Node
@@ -22,9 +24,13 @@ __all__ = [
     "CompiledExpression",
     "Expression",
     "ExpressionError",
+    "Graph",
+    "GraphEdge",
+    "GraphNode",
     "Limits",
     "Node",
     "compile_expression",
+    "graph",
     "message",
     "parse",
     "value_and_grad",
