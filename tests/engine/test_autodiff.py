@@ -1,12 +1,24 @@
-"""Compiled reverse mode: values against closed forms, gradients against centred differences."""
+"""Compiled reverse mode: values against closed forms, gradients against centred differences;
+and the ExpressionObjective that puts it behind the Objective protocol."""
 
+import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 
-from app.engine.expression import ExpressionError, compile_expression, value_and_grad
+from app.engine.expression import (
+    ExpressionError,
+    ExpressionObjective,
+    compile_expression,
+    value_and_grad,
+)
+from app.engine.objectives import Objective
 from app.engine.objectives import surface_functions as fn
+from app.engine.objectives.surfaces import SurfaceObjective, get_surface
+from app.engine.optimizers import Adam, get_rule
+from app.engine.runner import Descent, RunConfig
 from app.engine.types import Array
 
 Ref = Callable[[Array, Array, Array], Array]
@@ -236,3 +248,111 @@ def test_value_and_grad_wants_every_variable() -> None:
     assert info.value.key == "expr.values"
     with pytest.raises(ExpressionError):
         value_and_grad("x + y", {"x": 1.0, "y": 2.0, "z": 3.0})
+
+
+# --- ExpressionObjective: the compiled expression behind the Objective protocol -----------------
+
+
+def test_objective_matches_the_built_in_rosenbrock() -> None:
+    objective: Objective = ExpressionObjective("(1-x)^2 + 100*(y-x^2)^2")
+    built_in = SurfaceObjective(get_surface("rosenbrock"))
+    w = np.asfortranarray(np.random.default_rng(0).uniform(-2, 2, (50, 2)))
+    np.testing.assert_allclose(objective.loss(w), built_in.loss(w), rtol=1e-14)
+    dw = objective.grad(w)
+    assert dw.flags.f_contiguous
+    np.testing.assert_allclose(dw, built_in.grad(w), rtol=1e-12, atol=1e-9)
+    loss, both = objective.loss_and_grad(w)
+    np.testing.assert_array_equal(loss, objective.loss(w))
+    np.testing.assert_array_equal(both, dw)
+    assert objective.names == ("x", "y")
+    assert objective.dim == 2
+    assert objective.cost == pytest.approx(1.2)
+    assert not objective.stochastic
+
+
+def test_objective_runs_in_the_runner_like_the_built_in() -> None:
+    starts = np.random.default_rng(1).uniform(-2, 2, (64, 2))
+    config = RunConfig(steps=200, every=200, tol=0.0)
+    ends = []
+    for objective in (
+        ExpressionObjective("(1-x)^2 + 100*(y-x^2)^2"),
+        SurfaceObjective(get_surface("rosenbrock")),
+    ):
+        run = Descent(objective, get_rule("adam"), Adam(lr=1e-2), starts, config)
+        for _ in run.frames():
+            pass
+        ends.append(run.summary().point)
+    np.testing.assert_allclose(ends[0], ends[1], rtol=1e-7, atol=1e-9)
+
+
+def test_objective_variables_domain_and_start_region() -> None:
+    obj = ExpressionObjective("a*b^2 + c", variables=("c", "b", "a"))
+    assert obj.names == ("c", "b", "a")
+    assert obj.domain is None
+    assert obj.landmarks == ()
+    assert obj.start_region == ((-3.0, -3.0, -3.0), (3.0, 3.0, 3.0))
+    np.testing.assert_array_equal(obj.grad(np.array([[1.0, 2.0, 3.0]])), [[1.0, 12.0, 4.0]])
+    assert ExpressionObjective("x^2 + y").domain == ((-3.0, 3.0), (-3.0, 3.0))
+    box = ExpressionObjective("x^2 + y", domain=((-1, 2), (0, 5)))
+    assert box.start_region == ((-1.0, 0.0), (2.0, 5.0))
+    assert ExpressionObjective("t^2").start_region == ((-3.0,), (3.0,))
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "key"),
+    [
+        ("2 + pi", {}, "expr.no_variables"),
+        ("x + y", {"variables": ("x",)}, "expr.variables"),
+        ("x + y", {"variables": ("x", "y", "y")}, "expr.variables"),
+        ("x + y + z", {"domain": ((0, 1), (0, 1))}, "expr.domain"),
+        ("x + y", {"domain": ((1, 0), (0, 1))}, "expr.domain"),
+        ("x + y", {"domain": ((0, math.inf), (0, 1))}, "expr.domain"),
+        ("x + y", {"domain": ((0, 1, 2), (0, 1))}, "expr.domain"),
+    ],
+)
+def test_objective_refusals(text: str, kwargs: dict[str, Any], key: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        ExpressionObjective(text, **kwargs)
+    assert info.value.key == key
+
+
+def test_objective_wants_a_batch_of_the_right_width() -> None:
+    with pytest.raises(ValueError, match=r"\(K, 2\)"):
+        ExpressionObjective("x + y").loss(np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "himmelblau", "six_hump_camel", "double_well"])
+def test_landmarks_find_the_catalogued_minima(name: str) -> None:
+    texts = {
+        "rosenbrock": "(1-x)^2 + 100*(y-x^2)^2",
+        "himmelblau": "(x^2+y-11)^2 + (x+y^2-7)^2",
+        "six_hump_camel": "(4 - 2.1*x^2 + x^4/3)*x^2 + x*y + (-4 + 4*y^2)*y^2",
+        "double_well": "(x^2-1)^2 + 0.25*x + y^2",
+    }
+    surface = get_surface(name)
+    objective = ExpressionObjective(texts[name], domain=surface.domain)
+    found = sorted(objective.landmarks, key=lambda lm: lm.point)
+    expected = sorted(surface.minima, key=lambda m: m.point)
+    assert len(found) == len(expected)
+    for lm, m in zip(found, expected, strict=True):
+        assert lm.point == pytest.approx(m.point, abs=1e-6)
+        assert lm.value == pytest.approx(m.value, abs=1e-9)
+        assert lm.kind == m.kind
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("x^2 - y^2", 0),  # a saddle is not a minimum
+        ("relu(x) + y^2", 0),  # a flat valley has no single minimum
+        ("x + y", 0),  # the lowest point is a corner, not a minimum
+        ("abs(x) + abs(y - 1)", 1),  # a kink is
+        ("log(x) + y^2", 0),  # NaN on half the domain, no minimum on the rest
+    ],
+)
+def test_landmark_edge_cases(text: str, count: int) -> None:
+    objective = ExpressionObjective(text)
+    assert len(objective.landmarks) == count
+    for lm in objective.landmarks:
+        assert lm.kind == "global"
+        assert lm.point == pytest.approx((0.0, 1.0), abs=1e-6)

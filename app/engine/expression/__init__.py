@@ -4,6 +4,7 @@
     compile_expression(text) -> CompiledExpression  value / gradient / both on NumPy arrays
     value_and_grad(text, {"x": ..., "y": ...})      the same, by name, in one call
     graph(text, {"x": -2.0, ...}) -> Graph          every gate's value and gradients, for display
+    ExpressionObjective(text)                       an `Objective` the runner can minimise
 
 Every problem with the text is an `ExpressionError` (a `ValueError`) with a message key, its
 parameters and a column; `message(err, "zh")` says it in Chinese.
@@ -13,6 +14,7 @@ from app.engine.expression.autodiff import CompiledExpression, compile_expressio
 from app.engine.expression.errors import DEFAULT_LIMITS, ExpressionError, Limits
 from app.engine.expression.graph import Graph, GraphEdge, GraphNode, graph
 from app.engine.expression.messages import MESSAGES, message
+from app.engine.expression.objective import ExpressionObjective
 from app.engine.expression.parser import parse
 from app.engine.expression.syntax import CONSTANTS, FUNCTIONS, Expression, Node
 
@@ -24,6 +26,7 @@ __all__ = [
     "CompiledExpression",
     "Expression",
     "ExpressionError",
+    "ExpressionObjective",
     "Graph",
     "GraphEdge",
     "GraphNode",
