@@ -1,26 +1,110 @@
-// The shell: one view per topic, chosen by the URL hash. A new view is a template partial,
-// a module exporting mount(), and one line here.
+// The shell: one view per topic, chosen by the URL hash (#descent?surface=rosenbrock&...), and
+// the language switch. A view is a template partial plus a module exporting
+// mount(root, params, ctx) and unmount(), and optionally update(params) (Back and Forward),
+// setActive(on) (shown or hidden) and relabel() (after a language switch).
 
+import { onLanguage, preferredLanguage, setLanguage, t } from "./i18n.js";
 import { toast } from "./toast.js";
+import { formatHash, parseHash } from "./url.js";
 
 const VIEWS = {
   descent: () => import("./descent.js"),
+  conditioning: () => import("./conditioning.js"),
 };
-const mounted = new Set();
+const DEFAULT_VIEW = "descent";
+const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
+let current = null;
+let applied = null; // the hash the page shows
 
-async function show(name) {
-  const view = VIEWS[name] ? name : "descent";
-  for (const section of document.querySelectorAll("[data-view]")) section.hidden = section.dataset.view !== view;
+const section = (name) => document.querySelector(`[data-view="${name}"]`);
+
+async function route() {
+  if (location.hash === applied) return;
+  applied = location.hash;
+  const { view, params } = parseHash(location.hash);
+  const name = Object.hasOwn(VIEWS, view) ? view : DEFAULT_VIEW;
+  if (current !== name) entries.get(current)?.module?.setActive?.(false);
+  current = name;
+  for (const s of document.querySelectorAll("[data-view]")) s.hidden = s.dataset.view !== name;
   for (const link of document.querySelectorAll("[data-view-link]")) {
-    if (link.dataset.viewLink === view) link.setAttribute("aria-current", "page");
+    if (link.dataset.viewLink === name) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  if (!mounted.has(view)) {
-    mounted.add(view);
-    const module = await VIEWS[view]();
-    await module.mount();
-    document.body.dataset.ready = view;
+  const entry = entries.get(name);
+  if (entry?.status === "mounting") { entry.pending = params; return; }
+  if (entry?.status !== "mounted") { await mountView(name, params); return; }
+  document.body.dataset.ready = name;
+  entry.module.setActive?.(true);
+  await entry.module.update?.(params);
+}
+
+// Mount a view; on failure show why, with a Retry (coming back to the view retries too).
+async function mountView(name, params) {
+  const root = section(name);
+  const entry = { module: null, status: "mounting", pending: null };
+  entries.set(name, entry);
+  root.querySelector(":scope > .view-error")?.remove();
+  root.setAttribute("aria-busy", "true");
+  try {
+    entry.module = await VIEWS[name]();
+    await entry.module.mount(root, params, context(name));
+    entry.status = "mounted";
+    root.dataset.mounted = "true";
+    if (current === name) document.body.dataset.ready = name;
+    else entry.module.setActive?.(false);
+    if (entry.pending) await entry.module.update?.(entry.pending);
+  } catch (error) {
+    entry.status = "failed";
+    try { entry.module?.unmount(); } catch { /* it never finished mounting */ }
+    showMountError(root, name, error);
+  } finally {
+    root.removeAttribute("aria-busy");
   }
+}
+
+function showMountError(root, name, error) {
+  const box = Object.assign(document.createElement("div"), { className: "view-error" });
+  box.setAttribute("role", "alert");
+  const heading = Object.assign(document.createElement("p"), { className: "view-error-title" });
+  heading.dataset.i18n = "page.view_error";
+  heading.textContent = t("page.view_error");
+  const detail = Object.assign(document.createElement("p"), { textContent: error?.message ?? String(error) });
+  const retry = Object.assign(document.createElement("button"), { type: "button", className: "primary" });
+  retry.dataset.i18n = "page.retry";
+  retry.dataset.role = "retry";
+  retry.textContent = t("page.retry");
+  retry.addEventListener("click", () => mountView(name, parseHash(location.hash).params));
+  box.append(heading, detail, retry);
+  root.prepend(box);
+}
+
+// What a view may ask of the shell: write its state into the URL. User changes push a
+// history entry, so Back returns to the previous state; corrections replace it.
+function context(name) {
+  return {
+    save(params, { push = true } = {}) {
+      const hash = formatHash(name, params);
+      const link = document.querySelector(`[data-view-link="${name}"]`);
+      if (link) link.href = hash; // the nav link returns to the view as it was left
+      if (current !== name || hash === location.hash) return;
+      if (push) history.pushState(null, "", hash);
+      else history.replaceState(null, "", hash);
+      applied = location.hash;
+    },
+  };
+}
+
+// ---- language -----------------------------------------------------------------------------
+
+function showLanguage(code) {
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === code));
+  }
+  for (const entry of entries.values()) if (entry.status === "mounted") entry.module.relabel?.();
+}
+
+async function chooseLanguage(code) {
+  await setLanguage(code, { remember: true });
 }
 
 function whenPlotly() {
@@ -30,5 +114,16 @@ function whenPlotly() {
   });
 }
 
-window.addEventListener("hashchange", () => show(location.hash.slice(1)).catch(toast));
-whenPlotly().then(() => show(location.hash.slice(1))).catch(toast);
+async function start() {
+  onLanguage(showLanguage);
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.addEventListener("click", () => chooseLanguage(button.dataset.lang).catch(toast));
+  }
+  const language = setLanguage(preferredLanguage()).catch(toast);
+  await Promise.all([language, whenPlotly()]);
+  window.addEventListener("popstate", () => route().catch(toast));
+  window.addEventListener("hashchange", () => route().catch(toast));
+  await route();
+}
+
+start().catch(toast);

@@ -1,6 +1,8 @@
-// Plotly helpers shared by the views: typed arrays, the surface pair, colours.
+// Plotly pieces shared by every view: typed arrays, colours, the surface pair and the loss chart.
+// They take an objective's domain and names; none knows which view draws them.
 
 /* global Plotly */
+import { t } from "./i18n.js";
 
 export const COLORS = [
   "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
@@ -11,66 +13,125 @@ export function color(i) {
   return COLORS[i % COLORS.length];
 }
 
-// Decode Plotly's {dtype: "f4", bdata, shape} encoding into Float32Array rows.
-export function decodeTyped(typed) {
+const DTYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u1: Uint8Array };
+
+// Plotly's typed-array encoding {dtype, bdata, shape} as a flat typed array (little-endian).
+export function decodeArray(typed) {
   const bytes = Uint8Array.from(atob(typed.bdata), (c) => c.charCodeAt(0));
-  const flat = new Float32Array(bytes.buffer);
-  if (!typed.shape) return Array.from(flat);
-  const [rows, cols] = typed.shape.split(",").map(Number);
-  return Array.from({ length: rows }, (_, r) => Array.from(flat.subarray(r * cols, (r + 1) * cols)));
+  const Type = DTYPES[typed.dtype];
+  if (!Type) throw new Error(`unknown dtype ${typed.dtype}`);
+  return new Type(bytes.buffer);
+}
+
+export function shapeOf(typed) {
+  if (typed.shape === undefined || typed.shape === null) return null;
+  return (Array.isArray(typed.shape) ? typed.shape : String(typed.shape).split(",")).map(Number);
+}
+
+// A typed array as plain numbers: a list, or a list of rows when it has two dimensions.
+export function decodeTyped(typed) {
+  const flat = decodeArray(typed);
+  const shape = shapeOf(typed);
+  if (!shape || shape.length < 2) return Array.from(flat);
+  const cols = shape[1];
+  return Array.from({ length: shape[0] }, (_, r) => Array.from(flat.subarray(r * cols, (r + 1) * cols)));
 }
 
 // Values that span decades read better on log10(1 + f - fmin).
 export function makeScale(logScale, zmin) {
-  if (!logScale) return { f: (z) => z, label: "f(x, y)" };
-  return { f: (z) => Math.log10(1 + Math.max(0, z - zmin)), label: "log₁₀(1+f−min)" };
+  if (!logScale) return { log: false, f: (z) => z, label: () => t("page.plot.f_axis") };
+  return { log: true, f: (z) => Math.log10(1 + Math.max(0, z - zmin)), label: () => t("page.plot.f_log_axis") };
 }
 
+export const CONFIG = { responsive: true, displaylogo: false };
+export const MARGIN = { l: 55, r: 15, t: 35, b: 45 };
+const TITLE_FONT = { size: 14 };
 
+export const title = (text) => ({ text, font: TITLE_FONT });
 
-const CONFIG = { responsive: true, displaylogo: false };
-const MARGIN = { l: 40, r: 10, t: 30, b: 35 };
+function ranges(domain) {
+  return { x: [...domain[0]], y: [...domain[1]] };
+}
 
-// The contour map first (fast, so the first plot shows at once), then the 3-D surface.
-// Resolves to the [min, max] of the plotted (scaled) values.
-export async function drawSurfaces(surfaceDiv, contourDiv, grid, scale, title) {
+// The contour map; it marks the first plot the page shows (bench/page_load.py reads the mark).
+export async function drawContour(div, grid, scale, { domain, names, revision }) {
   const z = grid.z.map((row) => row.map(scale.f));
-  const xRange = [grid.x[0], grid.x.at(-1)];
-  const yRange = [grid.y[0], grid.y.at(-1)];
+  const range = ranges(domain);
   const contour = {
     type: "contour", x: grid.x, y: grid.y, z, colorscale: "Viridis", ncontours: 30,
     contours: { coloring: "heatmap" }, showscale: false,
-    hovertemplate: "(%{x:.3f}, %{y:.3f})<extra>click to add a start</extra>",
+    hovertemplate: `(%{x:.3f}, %{y:.3f})<extra>${t("page.plot.contour_hover")}</extra>`,
   };
-  await Plotly.react(contourDiv, [contour], {
-    title: { text: "Contour map: click to add a start · arrows show −∇f", font: { size: 14 } },
-    margin: MARGIN, xaxis: { title: { text: "x" }, range: xRange },
-    yaxis: { title: { text: "y" }, range: yRange }, showlegend: false, uirevision: title,
+  await Plotly.react(div, [contour], {
+    title: title(t("page.plot.contour_title")), margin: MARGIN,
+    xaxis: { title: { text: names[0] }, range: range.x }, yaxis: { title: { text: names[1] }, range: range.y },
+    showlegend: false, uirevision: revision,
   }, CONFIG);
   if (!performance.getEntriesByName("gdviz:first-plot").length) performance.mark("gdviz:first-plot");
+  return z;
+}
+
+// The 3-D surface over the same grid. Resolves to the [min, max] of the plotted (scaled) values.
+export async function drawSurface(div, grid, z, scale, { domain, names, heading, revision }) {
   let lo = Infinity, hi = -Infinity;
   for (const row of z) for (const v of row) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const range = ranges(domain);
   const surface = {
     type: "surface", x: grid.x, y: grid.y, z, colorscale: "Viridis", showscale: false,
     opacity: 0.9, hoverinfo: "skip",
   };
-  await Plotly.react(surfaceDiv, [surface], {
-    title: { text: title, font: { size: 14 } }, margin: { l: 0, r: 0, t: 30, b: 0 },
+  const axis = (text, r) => ({ title: { text }, range: r, tickfont: { size: 10 } });
+  await Plotly.react(div, [surface], {
+    title: title(heading), margin: { l: 0, r: 0, t: 35, b: 0 },
     scene: {
-      xaxis: { title: { text: "x" }, range: xRange }, yaxis: { title: { text: "y" }, range: yRange },
-      zaxis: { title: { text: scale.label }, range: [lo, hi + 0.05 * (hi - lo)] },
-      camera: { eye: { x: 0.4, y: -1.3, z: 1.9 } },
+      // A little room around the box, and a camera far enough back that the tick labels at
+      // the near corner stay inside the plot.
+      domain: { x: [0.03, 0.97], y: [0.03, 0.97] },
+      xaxis: axis(names[0], range.x), yaxis: axis(names[1], range.y),
+      zaxis: axis(scale.label(), [lo, hi + 0.05 * (hi - lo)]),
+      aspectmode: "manual", aspectratio: { x: 1, y: 1, z: 0.75 },
+      camera: { eye: { x: 0.55, y: -1.75, z: 1.35 }, center: { x: 0, y: 0, z: -0.12 } },
     },
-    showlegend: false, uirevision: title,
+    showlegend: false, uirevision: revision,
   }, CONFIG);
   return [lo, hi];
 }
 
-export function drawLoss(div) {
-  Plotly.react(div, [], {
-    title: { text: "Loss per step", font: { size: 14 } }, margin: MARGIN,
-    xaxis: { title: { text: "step" } },
-    yaxis: { title: { text: "f − f* (log scale)" }, type: "log", exponentformat: "power" },
+// The axis labels of the surface pair, in the current language.
+export function relabelSurfaces(surfaceDiv, contourDiv, scale) {
+  if (contourDiv?.data) {
+    Plotly.relayout(contourDiv, { title: title(t("page.plot.contour_title")) });
+    Plotly.restyle(contourDiv, {
+      hovertemplate: `(%{x:.3f}, %{y:.3f})<extra>${t("page.plot.contour_hover")}</extra>`,
+    }, [0]);
+  }
+  if (surfaceDiv?.data && scale) Plotly.relayout(surfaceDiv, { "scene.zaxis.title.text": scale.label() });
+}
+
+// The loss chart: f − f* on a log axis when f* is known, f itself otherwise.
+// Gaps below `floor` are rounding noise and are drawn at the floor.
+export function lossAxis(fstar, floor = 1e-16) {
+  if (!Number.isFinite(fstar)) return { y: (v) => v, title: () => t("page.plot.loss_axis"), type: "linear" };
+  return { y: (v) => Math.max(v - fstar, floor), title: () => t("page.plot.loss_gap_axis"), type: "log" };
+}
+
+export function drawLoss(div, axis) {
+  return Plotly.react(div, [], lossLayout(axis), CONFIG);
+}
+
+export function lossLayout(axis) {
+  return {
+    title: title(t("page.plot.loss_title")), margin: MARGIN,
+    xaxis: { title: { text: t("page.plot.step_axis") } },
+    yaxis: { title: { text: axis.title() }, type: axis.type, exponentformat: "power" },
     showlegend: true, legend: { orientation: "h" },
-  }, CONFIG);
+  };
+}
+
+export function relabelLoss(div, axis) {
+  if (!div?.layout) return;
+  Plotly.relayout(div, {
+    title: title(t("page.plot.loss_title")), "xaxis.title.text": t("page.plot.step_axis"),
+    "yaxis.title.text": axis.title(),
+  });
 }

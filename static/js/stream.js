@@ -1,6 +1,7 @@
 // Server-Sent Events over a POST fetch, resuming with Last-Event-ID if the connection drops.
 
-import { ApiError, readError } from "./api.js";
+import { ApiError, headers, readError } from "./api.js";
+import { t } from "./i18n.js";
 
 function parseEvent(block) {
   const event = { id: null, name: "message", data: "" };
@@ -36,11 +37,11 @@ async function* readEvents(response) {
 export async function streamRun(body, { onFrame, signal, retries = 3 }) {
   let lastId = null;
   for (let attempt = 0; ; attempt += 1) {
-    const headers = { "Content-Type": "application/json" };
-    if (lastId !== null) headers["Last-Event-ID"] = lastId;
+    const extra = { "Content-Type": "application/json" };
+    if (lastId !== null) extra["Last-Event-ID"] = lastId;
     try {
       const response = await fetch("/api/v1/runs/stream", {
-        method: "POST", headers, body: JSON.stringify(body), signal,
+        method: "POST", headers: headers(extra), body: JSON.stringify(body), signal,
       });
       if (!response.ok) throw new ApiError(await readError(response));
       for await (const event of readEvents(response)) {
@@ -49,7 +50,7 @@ export async function streamRun(body, { onFrame, signal, retries = 3 }) {
         if (event.id !== null) lastId = event.id;
         onFrame(data);
       }
-      throw new Error("the stream ended before its summary");
+      throw new Error(t("page.error.stream_ended"));
     } catch (error) {
       if (error instanceof ApiError || signal?.aborted || attempt >= retries) throw error;
     }

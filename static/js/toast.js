@@ -3,6 +3,7 @@
 let timer = null;
 
 export function toast(error) {
+  if (error?.name === "AbortError") return; // a cancelled fetch is not news
   const box = document.getElementById("toast");
   box.textContent = error instanceof Error ? error.message : String(error);
   box.hidden = false;
