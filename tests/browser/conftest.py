@@ -2,11 +2,11 @@
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = os.environ.get("GDVIZ_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -54,16 +54,32 @@ def console() -> Console:
     return Console()
 
 
+PageFactory = Callable[..., Page]
+
+
 @pytest.fixture
-def page(browser: Browser, server_url: str, console: Console) -> Iterator[Page]:
-    """A fresh page on the live server, its console errors collected in `console`."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.on("console", console.on_console)
-    pg.on("pageerror", console.on_page_error)
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
+def new_page(browser: Browser, server_url: str, console: Console) -> Iterator[PageFactory]:
+    """Open fresh pages (own context: storage, language) whose console errors go to `console`."""
+    contexts: list[BrowserContext] = []
+
+    def make(locale: str = "en-US") -> Page:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
+        contexts.append(context)
+        pg = context.new_page()
+        pg.on("console", console.on_console)
+        pg.on("pageerror", console.on_page_error)
+        pg.set_default_timeout(30_000)
+        return pg
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: PageFactory) -> Page:
+    """A fresh English page on the live server, its console errors collected in `console`."""
+    return new_page()
 
 
 def screenshot(page: Page, name: str) -> Path:
