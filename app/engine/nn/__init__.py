@@ -1,0 +1,21 @@
+"""Fully connected networks in NumPy: layers as forward/backward pairs, backprop, initializations.
+
+`layers` holds the pairs (affine, activations, loss heads), `network` the architecture, the
+parameter layout and the four backprop equations, `init` the initial weights as starts, and
+`messages` the sentences of every refusal. The objective a run minimises is
+`app.engine.objectives.network.NetworkObjective`.
+"""
+
+from app.engine.nn.init import INIT_KINDS, init_starts
+from app.engine.nn.messages import MESSAGES, NetworkError
+from app.engine.nn.network import Network, NetworkSpec, build_network
+
+__all__ = [
+    "INIT_KINDS",
+    "MESSAGES",
+    "Network",
+    "NetworkError",
+    "NetworkSpec",
+    "build_network",
+    "init_starts",
+]
