@@ -160,7 +160,7 @@ def _product_kernel(ex: Array, ey: Array) -> Kernel:
         tile = scratch[: out.size]
         np.multiply(ey[a], ex[cols], out=tile)
         np.log1p(tile, out=tile)
-        np.sum(tile, axis=1, out=out)
+        np.einsum("bn->b", tile, out=out)  # row sums; about twice as fast as np.sum here
 
     return run
 
