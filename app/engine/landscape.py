@@ -46,11 +46,11 @@ def landscape(
     point: (P,); xs: (R_x,) values of parameter i; ys: (R_y,) values of parameter j.
     `workers` threads share the logistic shortcut (default: the CPU count, at most 4).
     """
+    point, xs, ys = (np.asarray(v, dtype=np.float64) for v in (point, xs, ys))
     i, j = _checked(objective, params, point, xs, ys)
-    point = np.asarray(point, dtype=np.float64)
     if isinstance(objective, LinearRegression):
-        return quadratic_slice(objective.hessian, objective.solution, objective.minimum,
-                               (i, j), point, xs, ys)  # fmt: skip
+        best = (objective.hessian, objective.solution, objective.minimum)
+        return quadratic_slice(*best, (i, j), point, xs, ys)
     if isinstance(objective, LogisticRegression):
         n_workers = workers if workers is not None else min(4, os.cpu_count() or 1)
         return logistic_slice(objective, (i, j), point, xs, ys, n_workers)

@@ -289,8 +289,9 @@ def test_refusals() -> None:
         make_model("ols", line)
     with pytest.raises(ValueError, match="needs a regression data set"):
         make_model("linear", moons)
-    with pytest.raises(ValueError, match="needs a classification data set"):
-        make_model("softmax", line)
+    for name in ("logistic", "svm", "softmax"):
+        with pytest.raises(ValueError, match="needs a classification data set"):
+            make_model(name, line)
     with pytest.raises(ValueError, match="needs 2 classes"):
         make_model("logistic", make_dataset("blobs", 30, 0.1, 0, classes=3))
     with pytest.raises(ValueError, match="l2"):

@@ -221,9 +221,9 @@ class LogisticRegression(Classifier):
 
     def __init__(self, data: Dataset, l2: float = 0.0, batch: BatchSpec | None = None) -> None:
         """The model; the data set must have exactly two classes."""
+        super().__init__(data, l2, batch)
         if data.classes != 2:
             raise ValueError(f"logistic regression needs 2 classes, not {data.classes}")
-        super().__init__(data, l2, batch)
         if self.dim == 2:
             self.domain = ((-4.0, 4.0), (-4.0, 4.0))
 
