@@ -1,12 +1,15 @@
 """A student's own data: a CSV file with a header row, numeric feature columns and a target.
 
-Rules, checked in this order, each failure a `DataError` naming the line (the header is line
-1; blank lines count but hold no data) and, where there is one, the column by its header name:
+Rules, each failure a `DataError` naming the line (the header is line 1; blank lines count but
+hold no data) and, where there is one, the column by its header name. The first problem in
+the file is the one reported:
 
+- the text reads as CSV (commas, double quotes around a value that holds a comma);
 - the header names are non-empty and distinct, the target is one of them, and 1 to 20 other
   columns remain as features (in file order);
-- every data row has as many values as the header, at most 10,000 rows, each value a plain
-  finite decimal number (`3`, `-0.5`, `1e-3`; not `nan`, `inf`, `1_000` or an empty cell).
+- every data row has as many values as the header, each value a plain finite decimal number
+  (`3`, `-0.5`, `1e-3`; not `nan`, `inf`, `1_000` or an empty cell), and there are at most
+  10,000 data rows.
 
 The target decides the task. If every target value is written as an integer (no decimal point,
 no exponent) and there are at most 10 distinct values, the target holds class labels and the
