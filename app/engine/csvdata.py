@@ -1,8 +1,9 @@
 """A student's own data: a CSV file with a header row, numeric feature columns and a target.
 
 Rules, each failure a `DataError` naming the line (the header is line 1; blank lines count but
-hold no data) and, where there is one, the column by its header name. The first problem in
-the file is the one reported:
+hold no data) and, where there is one, the column by its header name. One problem is
+reported at a time, in this order: the header row, the CSV syntax of the rest, the data rows
+from the top, the number of rows:
 
 - the text reads as CSV (commas, double quotes around a value that holds a comma);
 - the header names are non-empty and distinct, the target is one of them, and 1 to 20 other
