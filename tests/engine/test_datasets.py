@@ -1,5 +1,8 @@
 """Tests for the seeded toy data sets and their catalogue."""
 
+import json
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 
@@ -30,6 +33,13 @@ def test_catalogue_lists_the_issue_sets() -> None:
         classes = DATASETS[name].param("classes")
         assert classes is not None
         assert (classes.low, classes.high) == (2, 5)
+
+
+def test_catalogue_is_plain_data() -> None:
+    listing = json.loads(json.dumps([asdict(spec) for spec in DATASETS.values()]))
+    blobs = next(entry for entry in listing if entry["name"] == "blobs")
+    assert blobs["kind"] == "classification"
+    assert [p["name"] for p in blobs["params"]] == ["n", "noise", "seed", "classes"]
 
 
 @pytest.mark.parametrize("name", NAMES)
