@@ -99,7 +99,7 @@ def _line(error: dict[str, Any], lang: Lang) -> str:
     if (
         error.get("type") == "json_invalid"
         or not where
-        or text.startswith((f"{where} ", f"{where}:"))
+        or text.startswith((f"{where} ", f"{where}:", f"{where}："))  # "：" in Chinese
     ):
         return text
     return f"{where}: {text}"

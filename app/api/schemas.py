@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 from app.api.objectives import Model, QuadraticSpec, SurfaceSpec, exactly_one_of
 from app.config import CEILINGS
 from app.engine import optimizers as opt
+from app.engine.errors import EngineError
 
 Ceil = CEILINGS
 
@@ -215,7 +216,7 @@ class RunRequest(Model):
     @model_validator(mode="after")
     def one_source_of_starts(self) -> Self:
         if (self.starts is None) == (self.init is None):
-            raise ValueError("give exactly one of 'starts' (a list of points) or 'init'")
+            raise EngineError("error.one_source")
         return self
 
 

@@ -34,9 +34,11 @@ def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
 
 
 def _location(exc: EngineError, req: RunRequest) -> tuple[str, ...]:
-    """The field an app's cap refers to, so the 422 names it."""
+    """The field an engine refusal is about (a cap, a per-start list), so the 422 names it."""
     if exc.key == "error.steps_cap":
         return ("body", "steps")
+    if exc.key == "error.hyper_length":
+        return ("body", "optimizer", str(exc.params["field"]))
     if exc.key == "error.starts_cap":
         if req.init is None:
             return ("body", "starts")
