@@ -1,5 +1,6 @@
 """Helpers shared by the API tests: request bodies, a tiny SSE parser, strict JSON checks."""
 
+import base64
 import json
 import math
 import time
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import numpy as np
+import numpy.typing as npt
 
 RUNS = "/api/v1/runs"
 STREAM = "/api/v1/runs/stream"
@@ -127,3 +130,45 @@ def wait_for_idle(client: httpx.Client, within: float = 2.0) -> float:
             return elapsed
         assert elapsed < within, f"{active} streams still active after {within} s"
         time.sleep(0.02)
+
+
+DTYPES = {"f8": "<f8", "f4": "<f4", "i4": "<i4", "u1": "u1"}
+
+
+def decode(typed: dict[str, str]) -> npt.NDArray[Any]:
+    """A typed array ({dtype, bdata: base64 of little-endian values[, shape: "r,c"]})."""
+    raw = base64.b64decode(typed["bdata"], validate=True)
+    values = np.frombuffer(raw, dtype=DTYPES[typed["dtype"]])
+    if typed.get("shape"):
+        values = values.reshape(tuple(int(n) for n in typed["shape"].split(",")))
+    return values
+
+
+def post_json(client: httpx.Client, path: str, body: dict[str, Any], **kwargs: Any) -> Any:
+    """POST `body` and return the reply's strict (finite) JSON; the reply must be a 200."""
+    reply = client.post(path, json=body, **kwargs)
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"].startswith("application/json")
+    return strict_json(reply.text)
+
+
+def stream_events(
+    client: httpx.Client, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> list[SSEEvent]:
+    """The whole event stream of a run (a 200 of text/event-stream)."""
+    with client.stream("POST", STREAM, json=body, headers=headers or {}) as reply:
+        assert reply.status_code == 200, reply.read()
+        assert reply.headers["content-type"].startswith("text/event-stream")
+        return list(parse_sse(reply.iter_lines()))
+
+
+def split_stream(events: list[SSEEvent]) -> tuple[list[SSEEvent], dict[str, Any]]:
+    """Frames, then the summary, which must be the last event and the only non-frame."""
+    *frames, summary = events
+    assert summary.event == "summary"
+    assert summary.id is None
+    for frame in frames:
+        assert frame.event == "frame"
+        assert frame.id is not None
+    data: dict[str, Any] = strict_json(summary.data)
+    return frames, data

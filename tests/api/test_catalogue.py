@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from app.api.schemas import GridResult, OptimizerInfo, SurfaceInfo
 from tests.engine.test_surfaces import REQUIRED_SURFACES
 from tests.torch_defaults import TORCH_DEFAULTS
 
@@ -73,6 +74,8 @@ def surfaces(client: httpx.Client) -> list[dict[str, Any]]:
     reply = client.get("/api/v1/surfaces")
     assert reply.status_code == 200
     data: list[dict[str, Any]] = reply.json()
+    for item in data:
+        SurfaceInfo.model_validate(item)
     return data
 
 
@@ -159,6 +162,7 @@ def test_grid_matches_closed_form(client: httpx.Client, name: str, resolution: i
     reply = client.get(f"/api/v1/surfaces/{name}/grid", params={"resolution": resolution})
     assert reply.status_code == 200
     body = reply.json()
+    GridResult.model_validate(body)
     x, y, z = decode(body["x"]), decode(body["y"]), decode(body["z"])
     assert body["z"]["shape"] == f"{resolution},{resolution}"
     assert x.shape == y.shape == (resolution,)
@@ -243,6 +247,8 @@ def test_optimizers_have_torch_names_defaults_and_equations(client: httpx.Client
     reply = client.get("/api/v1/optimizers")
     assert reply.status_code == 200
     items = reply.json()
+    for item in items:
+        OptimizerInfo.model_validate(item)
     assert [o["name"] for o in items] == ["sgd", "adagrad", "rmsprop", "adam", "adamw"]
     for o in items:
         name = o["name"]

@@ -7,6 +7,7 @@ import httpx
 import numpy as np
 import pytest
 
+from app.api.schemas import RunResult, StartsResult
 from tests.api.helpers import RUNS, assert_all_finite, run_body, strict_json
 
 START = np.array([1.0, -2.0])
@@ -17,7 +18,9 @@ def post_run(client: httpx.Client, body: dict[str, Any]) -> list[dict[str, Any]]
     reply = client.post(RUNS, json=body)
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"].startswith("application/json")
-    trajectories: list[dict[str, Any]] = strict_json(reply.text)["trajectories"]
+    data = strict_json(reply.text)
+    RunResult.model_validate(data)
+    trajectories: list[dict[str, Any]] = data["trajectories"]
     return trajectories
 
 
@@ -296,3 +299,31 @@ def test_256_by_256_grid_of_starts_for_1000_adam_steps(client: httpx.Client) -> 
         assert t["steps"][0] == 0
         assert t["steps"][-1] == t["steps_taken"]
         assert t["status"] in ("converged", "max_steps")
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        {"kind": "gaussian", "count": 5, "std": 0.5, "seed": 3},
+        {"kind": "uniform", "count": 4, "seed": 8, "low": [0, 0], "high": [1, 2]},
+        {"kind": "grid", "shape": [3, 2]},
+    ],
+)
+def test_starts_alone_are_the_starts_of_the_run(client: httpx.Client, init: dict[str, Any]) -> None:
+    objective = {"surface": "himmelblau"}
+    reply = client.post("/api/v1/starts", json={"objective": objective, "init": init})
+    assert reply.status_code == 200
+    starts = StartsResult.model_validate(reply.json()).starts
+    body = run_body(objective=objective, starts=None, init=init, steps=1)
+    assert [t["points"][0] for t in post_run(client, body)] == starts
+
+
+def test_starts_for_a_quadratic_fill_its_start_region(client: httpx.Client) -> None:
+    objective = {"quadratic": {"dim": 4, "condition": 10, "center": [5, 5, 5, 5]}}
+    init = {"kind": "uniform", "count": 50, "seed": 1}
+    reply = client.post("/api/v1/starts", json={"objective": objective, "init": init})
+    assert reply.status_code == 200
+    starts = np.array(reply.json()["starts"])
+    assert starts.shape == (50, 4)
+    assert starts.min() >= 4.0  # the centre ± 1
+    assert starts.max() <= 6.0
