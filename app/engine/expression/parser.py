@@ -10,12 +10,15 @@ Grammar, loosest binding first:
 Numbers are written like 3, 0.5, .5 or 1e-3; constants are pi and e; functions are listed in
 `FUNCTIONS`. Nothing is ever handed to Python's `eval`. The text's length is checked before
 tokenizing, and every construct that nests (parentheses, calls, signs, powers) counts one level
-of depth, so the parser's recursion is bounded by `Limits.max_depth`.
+of depth, so the parser's recursion is bounded by `Limits.max_depth`. Tokens are scanned
+lazily: a parse that stops at an error (or at the depth bound) reads no further.
 """
+
+from collections.abc import Iterator
 
 from app.engine.expression.errors import DEFAULT_LIMITS, ExpressionError, Limits
 from app.engine.expression.syntax import CONSTANTS, FUNCTIONS, DagBuilder, Expression
-from app.engine.expression.tokens import Token, tokenize
+from app.engine.expression.tokens import Token, iter_tokens
 
 # operator text -> (node op, left binding power, right binding power)
 _INFIX: dict[str, tuple[str, int, int]] = {
@@ -32,16 +35,16 @@ _STARTS_OPERAND = frozenset(("number", "name", "("))
 
 def parse(text: str, limits: Limits = DEFAULT_LIMITS) -> Expression:
     """Parse `text` into an `Expression`, or raise `ExpressionError` saying where and why."""
-    return _Parser(text, tokenize(text, limits), limits).parse()
+    return _Parser(text, iter_tokens(text, limits), limits).parse()
 
 
 class _Parser:
     """One parse: a cursor over the tokens and the DAG being built."""
 
-    def __init__(self, text: str, tokens: list[Token], limits: Limits) -> None:
+    def __init__(self, text: str, tokens: Iterator[Token], limits: Limits) -> None:
         self.text = text
         self.tokens = tokens
-        self.pos = 0
+        self.current = next(tokens)
         self.limits = limits
         self.dag = DagBuilder(limits)
 
@@ -53,11 +56,12 @@ class _Parser:
         return self.dag.build(self.text, root)
 
     def peek(self) -> Token:
-        return self.tokens[self.pos]
+        return self.current
 
     def advance(self) -> Token:
-        token = self.tokens[self.pos]
-        self.pos += 1
+        token = self.current
+        if token.kind != "end":
+            self.current = next(self.tokens)
         return token
 
     def expression(self, min_bp: int, depth: int) -> int:

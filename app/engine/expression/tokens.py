@@ -7,6 +7,7 @@ the power operator `^`, as in Python.
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,34 +43,41 @@ def check_length(text: str, limits: Limits = DEFAULT_LIMITS) -> None:
 
 
 def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
-    """The tokens of `text`, ending with an "end" token one column past the last character."""
+    """All the tokens of `text`, ending with an "end" token one column past the last character."""
+    return list(iter_tokens(text, limits))
+
+
+def iter_tokens(text: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Token]:
+    """The tokens of `text`, scanned lazily, so a parser that stops early reads no further.
+
+    The length is checked at once, before the first token is asked for.
+    """
     check_length(text, limits)
-    tokens: list[Token] = []
+    return _scan(text, limits)
+
+
+def _scan(text: str, limits: Limits) -> Iterator[Token]:
     i = 0
     while i < len(text):
         char = text[i]
         if char in _SPACE:
             i += 1
         elif char in _OPERATORS:
-            if text.startswith("**", i):
-                tokens.append(Token("op", "**", i + 1))
-                i += 2
-            else:
-                tokens.append(Token("op", char, i + 1))
-                i += 1
+            width = 2 if text.startswith("**", i) else 1
+            yield Token("op", text[i : i + width], i + 1)
+            i += width
         elif char in _PUNCTUATION:
-            tokens.append(Token(_PUNCTUATION[char], char, i + 1))
+            yield Token(_PUNCTUATION[char], char, i + 1)
             i += 1
         elif (number := _NUMBER.match(text, i)) is not None:
-            tokens.append(_number(text, number))
+            yield _number(text, number)
             i = number.end()
         elif (name := _NAME.match(text, i)) is not None:
-            tokens.append(_name(name, limits))
+            yield _name(name, limits)
             i = name.end()
         else:
             raise ExpressionError("expr.unknown_character", i + 1, char=_printable(char))
-    tokens.append(Token("end", "", len(text) + 1))
-    return tokens
+    yield Token("end", "", len(text) + 1)
 
 
 def _number(text: str, match: re.Match[str]) -> Token:
