@@ -5,13 +5,14 @@
 
 /* global Plotly */
 import { isAbort, postJSON } from "./api.js";
-import { eigenErrors, evenStart, gdRate, heavyBallRate, measuredRate, norm } from "./conditioning-math.js";
-import { drawDirections, drawEigen, RACERS } from "./conditioning-plots.js";
+import { eigenErrors, evenStart, measuredRate, norm } from "./conditioning-math.js";
+import { drawDirections, drawEigen, RACERS, showRates } from "./conditioning-charts.js";
 import { fmt, t } from "./i18n.js";
 import { showOutcomes, showPlaceholder } from "./outcomes.js";
-import { decodeArray, decodeTyped, drawContour, drawLoss, drawSurface, lossAxis, makeScale, relabelSurfaces, shapeOf } from "./plots.js";
+import { drawContour, drawLoss, drawSurface, lossAxis, makeScale, relabelSurfaces } from "./plots.js";
 import { toast } from "./toast.js";
 import { TrajectoryLayer } from "./trajectories.js";
+import { decodeTyped, readRunArrays } from "./typed.js";
 import { formatPoints, parsePoints, readNumber } from "./url.js";
 
 const DEFAULTS = { dim: 10, k: 100, steps: 300, beta: 0.9, adamLr: 0.05 };
@@ -65,7 +66,7 @@ class ConditioningView {
   }
 
   async mount(params) {
-    const commit = () => { this.save(); this.refresh().catch(toast); };
+    const commit = () => { this.clamp(); this.save(); this.refresh().catch(toast); };
     const problem = () => { this.state.start = null; this.clearTuning(); commit(); };
     this.on("dim", "change", problem);
     this.on("condition", "change", problem);
@@ -113,6 +114,20 @@ class ConditioningView {
     if (Number(this.q("steps").value) !== DEFAULTS.steps) params.set("steps", this.q("steps").value);
     if (this.state.start) params.set("start", formatPoints([this.state.start]));
     this.ctx.save(params, { push });
+  }
+
+  // The page offers P from 1 to 100 and κ from 1 to a million; typed values outside snap in.
+  clamp() {
+    const within = (role, lo, hi, fallback, whole = false) => {
+      const input = this.q(role);
+      let value = Number(input.value);
+      if (input.value === "" || !Number.isFinite(value)) value = fallback;
+      value = Math.min(hi, Math.max(lo, whole ? Math.round(value) : value));
+      input.value = String(value);
+    };
+    within("dim", 1, 100, DEFAULTS.dim, true);
+    within("condition", 1, 1e6, DEFAULTS.k);
+    within("steps", 1, 2000, DEFAULTS.steps, true);
   }
 
   objective() {
@@ -230,7 +245,7 @@ class ConditioningView {
       }, { signal }),
       postJSON("/api/v1/runs", { ...common, starts: [start], optimizer: { name: "adam", lr: s.adamLr } }, { signal }),
     ]);
-    const trajs = [...readArrays(sgd), ...readArrays(adam)];
+    const trajs = [...readRunArrays(sgd), ...readRunArrays(adam)];
     const center = this.center();
     for (const traj of trajs) {
       traj.errors = eigenErrors(traj.points, c.eigenvectors, center);
@@ -271,33 +286,13 @@ class ConditioningView {
     this.layer.render(Infinity);
     drawEigen(this.plots.eigen, runs, curvature.eigenvalues);
     drawDirections(this.plots.directions, runs, curvature.eigenvalues);
-    this.showRates(trajs, settings, curvature);
+    showRates(this.q("rates"), trajs, settings, curvature);
     showOutcomes(this.q("outcomes"), runs.map((run) => ({
       color: run.color, className: `status-${run.trajs[0].status}`,
       text: t("page.outcome.line", { who: run.label, message: run.trajs[0].message }),
     })));
     this.showStatus("page.cond.status_done", { steps: settings.steps });
     this.root.dataset.drawn = String(this.gen); // tests and scripts can wait for this
-  }
-
-  showRates(trajs, s, c) {
-    const rate = (value) => (Number.isFinite(value) ? fmt(value, { maximumSignificantDigits: 4 }) : "—");
-    const rows = [
-      [t("page.cond.settings_lr", { lr: s.gdLr }), trajs[0].rate, gdRate(s.gdLr, c.eigenvalues), c.rate_best],
-      [t("page.cond.settings_momentum", { lr: s.hbLr, beta: s.beta }), trajs[1].rate,
-        heavyBallRate(s.hbLr, s.beta, c.eigenvalues), c.momentum_rate],
-      [t("page.cond.settings_lr", { lr: s.adamLr }), trajs[2].rate, NaN, NaN],
-    ];
-    this.q("rates").tBodies[0].replaceChildren(...rows.map(([settings, measured, theory, best], i) => {
-      const tr = document.createElement("tr");
-      const name = Object.assign(document.createElement("th"), { scope: "row", textContent: t(RACERS[i].key) });
-      name.style.color = RACERS[i].color;
-      const cells = [settings, rate(measured), Number.isFinite(theory) ? rate(theory) : t("page.cond.no_theory"),
-        Number.isFinite(best) ? rate(best) : "—"];
-      tr.append(name, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
-      if (theory >= 1) tr.classList.add("unstable");
-      return tr;
-    }));
   }
 
   // Server sentences come back in the new language with a fresh run; the rest re-renders here.
@@ -310,22 +305,4 @@ class ConditioningView {
     else showPlaceholder(this.q("outcomes"), t("page.outcomes.none"));
     this.refresh().catch(toast);
   }
-}
-
-// A reply in typed arrays ("format": "arrays") as one plain trajectory per start.
-function readArrays(reply) {
-  const offsets = decodeArray(reply.offsets), steps = decodeArray(reply.steps);
-  const loss = decodeArray(reply.loss), flat = decodeArray(reply.points);
-  const finite = reply.loss_finite ? decodeArray(reply.loss_finite) : null;
-  const dim = shapeOf(reply.points)?.[1] ?? reply.dim;
-  const status = decodeArray(reply.status), taken = decodeArray(reply.steps_taken);
-  return Array.from({ length: offsets.length - 1 }, (_, k) => {
-    const [a, b] = [offsets[k], offsets[k + 1]];
-    return {
-      steps: Array.from(steps.subarray(a, b)),
-      loss: Array.from(loss.subarray(a, b), (v, n) => (finite && !finite[a + n] ? NaN : v)),
-      points: Array.from({ length: b - a }, (_, n) => Array.from(flat.subarray((a + n) * dim, (a + n + 1) * dim))),
-      grad: null, status: reply.statuses[status[k]], steps_taken: taken[k], message: reply.messages[k],
-    };
-  });
 }

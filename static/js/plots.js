@@ -1,4 +1,4 @@
-// Plotly pieces shared by every view: typed arrays, colours, the surface pair and the loss chart.
+// Plotly pieces shared by every view: colours, the surface pair and the loss chart.
 // They take an objective's domain and names; none knows which view draws them.
 
 /* global Plotly */
@@ -11,30 +11,6 @@ export const COLORS = [
 
 export function color(i) {
   return COLORS[i % COLORS.length];
-}
-
-const DTYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u1: Uint8Array };
-
-// Plotly's typed-array encoding {dtype, bdata, shape} as a flat typed array (little-endian).
-export function decodeArray(typed) {
-  const bytes = Uint8Array.from(atob(typed.bdata), (c) => c.charCodeAt(0));
-  const Type = DTYPES[typed.dtype];
-  if (!Type) throw new Error(`unknown dtype ${typed.dtype}`);
-  return new Type(bytes.buffer);
-}
-
-export function shapeOf(typed) {
-  if (typed.shape === undefined || typed.shape === null) return null;
-  return (Array.isArray(typed.shape) ? typed.shape : String(typed.shape).split(",")).map(Number);
-}
-
-// A typed array as plain numbers: a list, or a list of rows when it has two dimensions.
-export function decodeTyped(typed) {
-  const flat = decodeArray(typed);
-  const shape = shapeOf(typed);
-  if (!shape || shape.length < 2) return Array.from(flat);
-  const cols = shape[1];
-  return Array.from({ length: shape[0] }, (_, r) => Array.from(flat.subarray(r * cols, (r + 1) * cols)));
 }
 
 // Values that span decades read better on log10(1 + f - fmin).

@@ -24,13 +24,10 @@ EN = json.loads((CATALOGUES / "en.json").read_text(encoding="utf-8"))
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_chinese_browser_gets_chinese_and_a_chinese_outcome(
-    new_page: PageFactory, server_url: str, console: Console
-) -> None:
-    page = new_page(locale="zh-CN")
+def test_switch_to_chinese_and_run(page: Page, server_url: str, console: Console) -> None:
     open_descent(page, server_url, "#descent?surface=bowl&steps=30")
-    assert page.get_attribute("html", "lang") == "zh-CN"
-    assert page.get_attribute("[data-lang=zh]", "aria-pressed") == "true"
+    page.click("[data-lang=zh]")
+    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
     assert page.inner_text(role("run")) == ZH["page.run"] == "运行"
     assert page.inner_text("[data-view-link=conditioning]") == ZH["page.nav.conditioning"]
     assert page.get_attribute(role("steps"), "title") == ZH["page.steps_title"]
@@ -41,8 +38,19 @@ def test_chinese_browser_gets_chinese_and_a_chinese_outcome(
     assert text.startswith("起点 1")  # the page's own words
     sentence = text.split("：", 1)[1]
     assert HAN.search(sentence), sentence  # the server's sentence, in Chinese
-    assert "步" in page.inner_text(role("progress"))
+    assert page.inner_text(role("progress")) == "第 30 步，共 30 步 · 已结束"
     screenshot(page, "descent-zh")
+    assert console.errors == []
+
+
+def test_a_chinese_browser_opens_in_chinese(
+    new_page: PageFactory, server_url: str, console: Console
+) -> None:
+    page = new_page(locale="zh-CN")
+    open_descent(page, server_url)
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert page.get_attribute("[data-lang=zh]", "aria-pressed") == "true"
+    assert page.inner_text(role("reset")) == ZH["page.reset"]
     assert console.errors == []
 
 
@@ -72,6 +80,12 @@ def test_the_switch_rerenders_in_place_and_is_remembered(
         f"() => document.querySelector('{role('surface')}').selectedOptions[0].text === '碗形'"
     )
     assert page.get_attribute(role("plot-contour"), "aria-label") == ZH["page.plot.contour_label"]
+    # The finished run's sentence is told again, in Chinese.
+    page.wait_for_function(
+        """sel => /[\\u4e00-\\u9fff]/.test(
+                      document.querySelector(sel).textContent.split('：')[1] || '')""",
+        arg=role("outcomes") + " li",
+    )
 
     page.reload()
     page.wait_for_selector(f"{DESCENT}[data-mounted][data-surface]", state="attached")

@@ -1,9 +1,9 @@
 // The conditioning view's own charts: the error along every eigen-direction over time (one
-// heatmap per racer, directions ordered by eigenvalue), and the stiffest and flattest
-// directions as lines.
+// heatmap per racer, directions ordered by eigenvalue), the stiffest and flattest directions
+// as lines, and the table of convergence rates.
 
 /* global Plotly */
-import { FLOOR, logAbs } from "./conditioning-math.js";
+import { FLOOR, gdRate, heavyBallRate, logAbs } from "./conditioning-math.js";
 import { fmt, t } from "./i18n.js";
 import { CONFIG, MARGIN, title } from "./plots.js";
 
@@ -78,4 +78,25 @@ export function drawDirections(div, runs, eigenvalues) {
     yaxis: { title: { text: t("page.cond.directions_axis") }, type: "log", exponentformat: "power" },
     showlegend: true, legend: { font: { size: 11 } },
   }, CONFIG);
+}
+
+// Measured rates beside the theory at these settings and the best the method can do.
+export function showRates(table, trajs, s, c) {
+  const rate = (value) => (Number.isFinite(value) ? fmt(value, { maximumSignificantDigits: 4 }) : "—");
+  const rows = [
+    [t("page.cond.settings_lr", { lr: s.gdLr }), trajs[0].rate, gdRate(s.gdLr, c.eigenvalues), c.rate_best],
+    [t("page.cond.settings_momentum", { lr: s.hbLr, beta: s.beta }), trajs[1].rate,
+      heavyBallRate(s.hbLr, s.beta, c.eigenvalues), c.momentum_rate],
+    [t("page.cond.settings_lr", { lr: s.adamLr }), trajs[2].rate, NaN, NaN],
+  ];
+  table.tBodies[0].replaceChildren(...rows.map(([settings, measured, theory, best], i) => {
+    const tr = document.createElement("tr");
+    const name = Object.assign(document.createElement("th"), { scope: "row", textContent: t(RACERS[i].key) });
+    name.style.color = RACERS[i].color;
+    const cells = [settings, rate(measured), Number.isFinite(theory) ? rate(theory) : t("page.cond.no_theory"),
+      Number.isFinite(best) ? rate(best) : "—"];
+    tr.append(name, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+    if (theory >= 1) tr.classList.add("unstable");
+    return tr;
+  }));
 }

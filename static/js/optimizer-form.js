@@ -1,0 +1,96 @@
+// The optimizer part of the descent view's form: the rule, its learning rate (a log slider),
+// its torch hyperparameters and update equations, and the optional race of several rules.
+
+import { LR_RANGE, RACE_DEFAULT } from "./descent-state.js";
+import { hyperField, readHyper, relabelHyper, writeHyper } from "./hyper.js";
+import { fmt, t } from "./i18n.js";
+import { color } from "./plots.js";
+
+export class OptimizerForm {
+  // q(role): a control of the view; optimizers: the server's catalogue, in its order.
+  constructor(q, optimizers) {
+    this.q = q;
+    this.optimizers = new Map(optimizers.map((o) => [o.name, o]));
+    this.q("optimizer").replaceChildren(...optimizers.map((o) => new Option(o.title, o.name)));
+    this.q("race-list").replaceChildren(...optimizers.map((o, i) => {
+      const label = document.createElement("label");
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", value: o.name });
+      label.append(box, ` ${o.title}`);
+      label.style.color = color(i);
+      return label;
+    }));
+  }
+
+  // { opt, lr, hyper, race } as descent-state.js reads and writes it.
+  set({ opt, lr, hyper, race }) {
+    this.q("optimizer").value = opt;
+    this.showRule(hyper);
+    this.q("lr").value = String(Math.log10(lr));
+    this.showLearningRate();
+    this.q("race").checked = race !== null;
+    this.showRace();
+    const ticked = new Set(race ?? RACE_DEFAULT);
+    for (const box of this.q("race-list").querySelectorAll("input")) box.checked = ticked.has(box.value);
+  }
+
+  get() {
+    return { opt: this.q("optimizer").value, lr: this.learningRate(), hyper: readHyper(this.q("hyper")), race: this.raceNames() };
+  }
+
+  defaults() {
+    return this.optimizers.get(this.q("optimizer").value).defaults;
+  }
+
+  learningRate() {
+    const lr = Number((10 ** Number(this.q("lr").value)).toPrecision(3));
+    return Math.min(LR_RANGE[1], Math.max(LR_RANGE[0], lr));
+  }
+
+  showLearningRate() {
+    this.q("lr-value").textContent = fmt(this.learningRate());
+  }
+
+  showRace() {
+    this.q("race-list").hidden = !this.q("race").checked;
+  }
+
+  raceNames() {
+    if (!this.q("race").checked) return null;
+    return [...this.q("race-list").querySelectorAll("input:checked")].map((b) => b.value);
+  }
+
+  // The rule's hyperparameters (torch defaults, overridden by `values`) and its equations.
+  showRule(values) {
+    const info = this.optimizers.get(this.q("optimizer").value);
+    // One block per line, so that a long line wraps under itself with a hanging indent.
+    const lines = [info.torch_name, "", ...info.equations.split("\n")];
+    this.q("equations").replaceChildren(...lines.map((line) => Object.assign(
+      document.createElement("span"), { className: "equation-line", textContent: line || "\u00a0" })));
+    const fields = Object.entries(info.defaults).filter(([name]) => name !== "lr");
+    this.q("hyper").replaceChildren(...fields.map(([name, value]) => hyperField(name, value)));
+    writeHyper(this.q("hyper"), values);
+  }
+
+  // One spec per run: the chosen rule with its form, or each raced rule with torch defaults.
+  specs() {
+    const lr = this.learningRate();
+    const names = this.raceNames();
+    if (names === null) return [{ name: this.q("optimizer").value, lr, ...readHyper(this.q("hyper")) }];
+    if (!names.length) throw new Error(t("page.race_none"));
+    return names.map((name) => ({ name, lr }));
+  }
+
+  // Race colours follow the catalogue's order, so a rule keeps its colour across races.
+  raceColor(name) {
+    return this.raceNames() === null ? null : color([...this.optimizers.keys()].indexOf(name));
+  }
+
+  title(name) {
+    return this.optimizers.get(name).title;
+  }
+
+  relabel() {
+    this.showLearningRate();
+    relabelHyper(this.q("hyper"));
+  }
+}
