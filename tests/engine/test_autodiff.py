@@ -215,6 +215,8 @@ def test_compiled_code_is_small() -> None:
     rosenbrock = compile_expression("(1-x)^2 + 100*(y-x^2)^2")
     assert rosenbrock.value_program.size == 7
     assert rosenbrock.gradient_program.size <= 8  # a hand-written gradient takes 7
+    assert rosenbrock.value_program.n_buffers == 2  # updated in place, like the hand-written one
+    assert rosenbrock.value_and_gradient_program.n_buffers <= 4
     assert compile_expression("x^2").gradient_program.size == 1  # 2*x
     assert compile_expression("x * (2^10 - 1000)").value_program.size == 1  # x * 24
     assert compile_expression("x^3").gradient_program.size == 2  # 3 * (x*x)

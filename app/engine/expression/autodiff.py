@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from app.engine.expression.errors import DEFAULT_LIMITS, ExpressionError, Limits
 from app.engine.expression.parser import parse
-from app.engine.expression.program import build_program
+from app.engine.expression.program import build_program, scratch
 from app.engine.expression.syntax import Expression, Node
 from app.engine.expression.tape import Op, Tape
 from app.engine.types import Array
@@ -59,16 +59,14 @@ class CompiledExpression:
     def gradient(self, *inputs: npt.ArrayLike) -> tuple[Array, ...]:
         """df/d(variable) for each variable, at every point."""
         xs = self._inputs(inputs)
-        shape = np.broadcast_shapes(*(x.shape for x in xs))
-        grads = [np.empty(shape) for _ in xs]
+        grads = scratch(len(xs), np.broadcast_shapes(*(x.shape for x in xs)))
         self.gradient_program.run(xs, grads)
         return tuple(grads)
 
     def value_and_gradient(self, *inputs: npt.ArrayLike) -> tuple[Array, tuple[Array, ...]]:
         """f and its gradient from one forward and backward pass."""
         xs = self._inputs(inputs)
-        shape = np.broadcast_shapes(*(x.shape for x in xs))
-        outs = [np.empty(shape) for _ in range(len(xs) + 1)]
+        outs = scratch(len(xs) + 1, np.broadcast_shapes(*(x.shape for x in xs)))
         self.value_and_gradient_program.run(xs, outs)
         return outs[0], tuple(outs[1:])
 

@@ -1,7 +1,8 @@
 """The elementwise operations a compiled expression runs, each writing into a given buffer.
 
 Every kernel is called as `kernel(*args, out=buffer)`: args are arrays or Python floats that
-broadcast to `buffer`, and `out` never aliases an argument. The same kernels fold constants at
+broadcast to `buffer`; `out` may be one of the args only for the kernels in
+`READS_BEFORE_WRITING`. The same kernels fold constants at
 compile time (on 0-d arrays), so a folded constant equals what the program would have computed.
 
 Kinks follow PyTorch's derivatives: abs'(0) = sign(0) = 0, relu'(0) = 0, and at a tie
@@ -87,6 +88,11 @@ KERNELS: dict[str, Kernel] = {
     "pow_grad_base": pow_grad_base,
     "pow_grad_exponent": pow_grad_exponent,
 }
+
+
+# Kernels that read each argument before writing any part of `out`, elementwise, so `out` may be
+# one of their arguments (an in-place update); the others read arguments after writing `out`.
+READS_BEFORE_WRITING = frozenset(KERNELS) - {"tie", "pow_grad_base", "pow_grad_exponent"}
 
 
 def fold(kind: str, args: tuple[float, ...]) -> float:

@@ -2,10 +2,10 @@
 
 `build_program` keeps only the ops the requested outputs need (dead-code elimination), writes
 each output straight into the caller's array, and gives every other value a scratch buffer
-that is reused once the value's last user has run (buffers are assigned by liveness, so a
-program of a hundred ops typically needs a handful of buffers). Running a program is one NumPy
-call per op, all inside one `np.errstate(all="ignore")`: domain errors become inf or NaN, never
-warnings.
+that is reused once the value's last user has run, in place where the kernel allows (buffers
+are assigned by liveness, so a program of a hundred ops typically needs a handful of buffers).
+Running a program is one NumPy call per op, all inside one `np.errstate(all="ignore")`: domain
+errors become inf or NaN, never warnings.
 
 Registers, in order: the inputs, the outputs, the constants (Python floats), the buffers.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.engine.expression.kernels import KERNELS, Kernel
+from app.engine.expression.kernels import KERNELS, READS_BEFORE_WRITING, Kernel
 from app.engine.expression.tape import Tape
 from app.engine.types import Array
 
@@ -46,7 +46,7 @@ class Program:
         """
         shape = _shape(inputs)
         regs: list[Array | float] = [*inputs, *outputs, *self.constants]
-        regs.extend(np.empty(shape) for _ in range(self.n_buffers))
+        regs.extend(scratch(self.n_buffers, shape))
         with np.errstate(all="ignore"):
             for kernel, out, args in self.code:
                 if len(args) == 2:  # the common case, without building a list
@@ -62,6 +62,13 @@ class Program:
     def size(self) -> int:
         """The number of kernel calls per run."""
         return len(self.code)
+
+
+def scratch(n: int, shape: tuple[int, ...]) -> list[Array]:
+    """n arrays of `shape`, carved from one allocation: a large block is backed by huge pages,
+    so first touching it costs a few page faults instead of thousands."""
+    block = np.empty((n, *shape))
+    return [block[i, ...] for i in range(n)]  # `...` keeps 0-d arrays arrays, not scalars
 
 
 def _shape(inputs: Sequence[Array]) -> tuple[int, ...]:
@@ -115,8 +122,9 @@ def _allocate(
 ) -> tuple[tuple[Instruction, ...], int]:
     """Assign registers to computed values by liveness; fills `reg`, returns code and buffers.
 
-    A value's buffer is released after its last user; the user's own output is allocated
-    before that release, so no kernel ever writes over one of its arguments.
+    A value's buffer is released after its last user. An elementwise kernel may write over an
+    argument it is the last user of (an in-place update keeps the data in cache); any other
+    kernel gets its output buffer before its arguments' buffers are released.
     """
     last_use: dict[int, int] = {}
     for position, i in enumerate(computed):
@@ -127,6 +135,10 @@ def _allocate(
     code: list[Instruction] = []
     for position, i in enumerate(computed):
         op = tape.ops[i]
+        dying = sorted({reg[a] for a in op.args if last_use[a] == position and reg[a] >= first})
+        if op.kind in READS_BEFORE_WRITING:
+            free += dying
+            dying = []
         if i in direct:
             reg[i] = direct[i]
         elif free:
@@ -135,7 +147,5 @@ def _allocate(
             reg[i] = first + n_buffers
             n_buffers += 1
         code.append((KERNELS[op.kind], reg[i], tuple(reg[a] for a in op.args)))
-        for a in set(op.args):
-            if last_use[a] == position and reg[a] >= first:
-                free.append(reg[a])
+        free += dying
     return tuple(code), n_buffers
