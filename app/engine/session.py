@@ -74,6 +74,7 @@ class Run:
         w0 = starts.make(plan.points, plan.init, objective.start_region)
         rule = optimizers.get_rule(plan.optimizer)
         hps = hyperparams.per_row(rule.hyper, plan.hyper, k if _varies(plan.hyper) else 1)
+        check_work(k, len(set(hps)), plan, limits)
         bound = plan.bound if plan.bound is not None else 1e3 * scale_of(objective)
         if np.abs(w0).max() > bound:
             raise EngineError("error.start_beyond_bound", bound=f"{bound:g}")
@@ -142,19 +143,29 @@ def start_run(plan: RunPlan, limits: Limits) -> Run:
 
 
 def check_budget(k: int, plan: RunPlan, limits: Limits) -> None:
-    """Refuse runs whose work or output would be unbounded in practice."""
+    """Refuse runs whose size or output would be unbounded in practice (before any work)."""
     starts.check_count(k, limits.max_starts)
     if plan.steps > limits.max_steps:
         raise EngineError("error.steps_cap", steps=plan.steps, limit=f"{limits.max_steps:,}")
-    cost = plan.objective.cost
-    work = k * plan.steps * cost
-    if work > limits.max_work:
-        key = "error.work_cap" if cost == 1 else "error.work_cap_cost"
-        raise EngineError(
-            key, work=f"{work:,.0f}", limit=f"{limits.max_work:,.0f}", cost=f"{cost:g}"
-        )
     recorded = k * (plan.steps // plan.every + 2)
     if recorded > limits.max_recorded_points:
         raise EngineError(
             "error.recorded_cap", recorded=f"{recorded:,}", limit=f"{limits.max_recorded_points:,}"
         )
+
+
+GROUP_COST = 1000  # a distinct set of hyperparameters costs about this many row evaluations
+
+
+def check_work(k: int, groups: int, plan: RunPlan, limits: Limits) -> None:
+    """Refuse runs whose work would take too long: starts x steps x the objective's cost.
+
+    Rows with distinct hyperparameters are stepped apart, so each distinct set adds the
+    overhead of a few NumPy calls per step, counted as GROUP_COST evaluations.
+    """
+    cost = plan.objective.cost
+    work = plan.steps * (k * cost + (groups - 1) * GROUP_COST)
+    if work > limits.max_work:
+        key = "error.work_cap" if cost == 1 else "error.work_cap_cost"
+        limit = f"{limits.max_work:,.0f}"
+        raise EngineError(key, work=f"{work:,.0f}", limit=limit, cost=f"{cost:g}")

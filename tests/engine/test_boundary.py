@@ -20,6 +20,9 @@ ENGINE_MODULES = (
     "app.engine.optimizers",
     "app.engine.starts",
     "app.engine.curvature",
+    "app.engine.hyperparams",
+    "app.engine.session",
+    "app.engine.objectives.quadratic",
 )
 SOURCES = sorted(ENGINE.rglob("*.py"))
 

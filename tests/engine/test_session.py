@@ -87,3 +87,12 @@ def test_work_budget_counts_the_objective_cost() -> None:
     with pytest.raises(EngineError, match="cost 20000 per evaluation"):
         start_run(plan, Limits(max_work=1e7))
     assert start_run(plan, Limits(max_work=2e7)).starts.shape == (10, 400)
+
+
+def test_distinct_hyperparameter_sets_count_as_work() -> None:
+    lrs = [0.001 * (i + 1) for i in range(50)]
+    plan = _plan(points=[[1.0, 1.0]] * 50, hyper={"lr": lrs}, steps=100)
+    # 50 rows x 100 steps, plus 49 extra sets x 1000 x 100 steps.
+    with pytest.raises(EngineError, match="4,905,000"):
+        start_run(plan, Limits(max_work=4_000_000))
+    assert start_run(plan, Limits(max_work=5_000_000)).starts.shape == (50, 2)
