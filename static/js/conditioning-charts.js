@@ -5,7 +5,7 @@
 /* global Plotly */
 import { FLOOR, gdRate, heavyBallRate, logAbs } from "./conditioning-math.js";
 import { fmt, t } from "./i18n.js";
-import { CONFIG, MARGIN, title } from "./plots.js";
+import { config, MARGIN, title } from "./plots.js";
 
 export const RACERS = [
   { id: "gd", key: "page.cond.gd", color: "#4363d8" },
@@ -54,7 +54,7 @@ export function drawEigen(div, runs, eigenvalues) {
       title: { text: t("page.plot.step_axis") },
     };
   });
-  return Plotly.react(div, traces, layout, CONFIG);
+  return Plotly.react(div, traces, layout, config());
 }
 
 // |error| along the stiffest (λ_max, solid) and flattest (λ_min, dashed) directions.
@@ -77,7 +77,7 @@ export function drawDirections(div, runs, eigenvalues) {
     xaxis: { title: { text: t("page.plot.step_axis") } },
     yaxis: { title: { text: t("page.cond.directions_axis") }, type: "log", exponentformat: "power" },
     showlegend: true, legend: { font: { size: 11 } },
-  }, CONFIG);
+  }, config());
 }
 
 // Measured rates beside the theory at these settings and the best the method can do.

@@ -2,7 +2,7 @@
 // They take an objective's domain and names; none knows which view draws them.
 
 /* global Plotly */
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 export const COLORS = [
   "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
@@ -19,7 +19,38 @@ export function makeScale(logScale, zmin) {
   return { log: true, f: (z) => Math.log10(1 + Math.max(0, z - zmin)), label: () => t("page.plot.f_log_axis") };
 }
 
-export const CONFIG = { responsive: true, displaylogo: false };
+// Plotly's own words (mode-bar tooltips, notices), from the page's catalogue: one Plotly
+// locale per language, registered when first used. The locale's name is part of the config,
+// so a plot drawn again after a language switch rebuilds its mode bar in the new language.
+const PLOTLY_WORDS = {
+  "Download plot as a PNG": "page.plotly.download_png", "Download plot": "page.plotly.download",
+  Zoom: "page.plotly.zoom", Pan: "page.plotly.pan", "Zoom in": "page.plotly.zoom_in",
+  "Zoom out": "page.plotly.zoom_out", Autoscale: "page.plotly.autoscale", "Reset axes": "page.plotly.reset_axes",
+  "Orbital rotation": "page.plotly.orbit", "Turntable rotation": "page.plotly.turntable",
+  "Reset camera to default": "page.plotly.reset_camera", "Reset camera to last save": "page.plotly.reset_camera_saved",
+  "Toggle show closest data on hover": "page.plotly.hover_toggle", "Show closest data on hover": "page.plotly.hover_closest",
+  "Compare data on hover": "page.plotly.hover_compare", "Toggle Spike Lines": "page.plotly.spikes",
+  "Box Select": "page.plotly.box_select", "Lasso Select": "page.plotly.lasso_select",
+  "Reset view": "page.plotly.reset_view", "Reset views": "page.plotly.reset_views",
+  "Double-click to zoom back out": "page.plotly.zoom_back",
+};
+const registered = new Set();
+
+export function config() {
+  const locale = `gdviz-${lang()}`;
+  if (!registered.has(locale)) {
+    const dictionary = Object.fromEntries(Object.entries(PLOTLY_WORDS).map(([en, key]) => [en, t(key)]));
+    Plotly.register({ moduleType: "locale", name: locale, dictionary });
+    registered.add(locale);
+  }
+  // No "Share chart..." button: the page sends nothing to any other host.
+  return { responsive: true, displaylogo: false, locale, modeBarButtonsToRemove: ["sendChartToCloud"] };
+}
+
+// Draw a plot again with the config of the current language (its mode bar, its notices).
+export function relocale(div) {
+  return div?.data ? Plotly.react(div, div.data, div.layout, config()) : undefined;
+}
 export const MARGIN = { l: 55, r: 15, t: 35, b: 45 };
 const TITLE_FONT = { size: 14 };
 
@@ -42,7 +73,7 @@ export async function drawContour(div, grid, scale, { domain, names, revision })
     title: title(t("page.plot.contour_title")), margin: MARGIN,
     xaxis: { title: { text: names[0] }, range: range.x }, yaxis: { title: { text: names[1] }, range: range.y },
     showlegend: false, uirevision: revision,
-  }, CONFIG);
+  }, config());
   if (!performance.getEntriesByName("gdviz:first-plot").length) performance.mark("gdviz:first-plot");
   return z;
 }
@@ -69,7 +100,7 @@ export async function drawSurface(div, grid, z, scale, { domain, names, heading,
       camera: { eye: { x: 0.55, y: -1.75, z: 1.35 }, center: { x: 0, y: 0, z: -0.12 } },
     },
     showlegend: false, uirevision: revision,
-  }, CONFIG);
+  }, config());
   return [lo, hi];
 }
 
@@ -80,8 +111,10 @@ export function relabelSurfaces(surfaceDiv, contourDiv, scale) {
     Plotly.restyle(contourDiv, {
       hovertemplate: `(%{x:.3f}, %{y:.3f})<extra>${t("page.plot.contour_hover")}</extra>`,
     }, [0]);
+    relocale(contourDiv);
   }
   if (surfaceDiv?.data && scale) Plotly.relayout(surfaceDiv, { "scene.zaxis.title.text": scale.label() });
+  relocale(surfaceDiv);
 }
 
 // The loss chart: f − f* on a log axis when f* is known, f itself otherwise.
@@ -92,7 +125,7 @@ export function lossAxis(fstar, floor = 1e-16) {
 }
 
 export function drawLoss(div, axis) {
-  return Plotly.react(div, [], lossLayout(axis), CONFIG);
+  return Plotly.react(div, [], lossLayout(axis), config());
 }
 
 export function lossLayout(axis) {
@@ -110,4 +143,5 @@ export function relabelLoss(div, axis) {
     title: title(t("page.plot.loss_title")), "xaxis.title.text": t("page.plot.step_axis"),
     "yaxis.title.text": axis.title(),
   });
+  relocale(div);
 }

@@ -80,6 +80,10 @@ def test_the_switch_rerenders_in_place_and_is_remembered(
         f"() => document.querySelector('{role('surface')}').selectedOptions[0].text === '碗形'"
     )
     assert page.get_attribute(role("plot-contour"), "aria-label") == ZH["page.plot.contour_label"]
+    zoom = ZH["page.plotly.zoom"]  # Plotly's own tooltips follow the page
+    page.wait_for_selector(
+        f"{role('plot-contour')} .modebar-btn[data-title='{zoom}']", state="attached"
+    )
     # The finished run's sentence is told again, in Chinese.
     page.wait_for_function(
         """sel => /[\\u4e00-\\u9fff]/.test(
