@@ -7,13 +7,12 @@
     ExpressionObjective(text)                       an `Objective` the runner can minimise
 
 Every problem with the text is an `ExpressionError` (a `ValueError`) with a message key, its
-parameters and a column; `message(err, "zh")` says it in Chinese.
+parameters and a column; `err.render("zh")` says it in Chinese (catalogue keys `expr.*`).
 """
 
 from app.engine.expression.autodiff import CompiledExpression, compile_expression, value_and_grad
 from app.engine.expression.errors import DEFAULT_LIMITS, ExpressionError, Limits
 from app.engine.expression.graph import Graph, GraphEdge, GraphNode, graph
-from app.engine.expression.messages import MESSAGES, message
 from app.engine.expression.objective import ExpressionObjective
 from app.engine.expression.parser import parse
 from app.engine.expression.syntax import CONSTANTS, FUNCTIONS, Expression, Node
@@ -22,7 +21,6 @@ __all__ = [
     "CONSTANTS",
     "DEFAULT_LIMITS",
     "FUNCTIONS",
-    "MESSAGES",
     "CompiledExpression",
     "Expression",
     "ExpressionError",
@@ -34,7 +32,6 @@ __all__ = [
     "Node",
     "compile_expression",
     "graph",
-    "message",
     "parse",
     "value_and_grad",
 ]

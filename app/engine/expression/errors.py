@@ -3,25 +3,24 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.engine.expression.messages import render
+from app.engine.errors import EngineError
 
 
-class ExpressionError(ValueError):
+class ExpressionError(EngineError):
     """A typed expression that cannot be used, with a message a student can act on.
 
-    key: the message id in `MESSAGES` (e.g. "expr.unexpected"); params: the values its
+    key: the message id in the catalogues (e.g. "expr.unexpected"); params: the values its
     template names (they include `column` when the template shows one); column: the 1-based
     character position the problem was found at, or None when no single position applies.
-    `str(err)` is the English sentence; `message(err, "zh")` gives the Chinese one.
+    `str(err)` is the English sentence; `err.render("zh")` gives the Chinese one.
     """
 
     def __init__(self, key: str, column: int | None = None, **params: object) -> None:
-        self.key = key
         self.column = column
-        self.params: Mapping[str, object] = (
+        full: Mapping[str, object] = (
             {**params, "column": column} if column is not None else dict(params)
         )
-        super().__init__(render(key, self.params))
+        super().__init__(key, **full)
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by key and params (the default would replay only the message)."""
