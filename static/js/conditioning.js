@@ -9,7 +9,7 @@ import { eigenErrors, evenStart, measuredRate, norm } from "./conditioning-math.
 import { drawDirections, drawEigen, RACERS, showRates } from "./conditioning-charts.js";
 import { fmt, t } from "./i18n.js";
 import { showOutcomes, showPlaceholder } from "./outcomes.js";
-import { drawContour, drawLoss, drawSurface, lossAxis, makeScale, relabelSurfaces } from "./plots.js";
+import { drawContour, drawLoss, drawSurface, fitPlots, lossAxis, makeScale, relabelSurfaces } from "./plots.js";
 import { toast } from "./toast.js";
 import { TrajectoryLayer } from "./trajectories.js";
 import { decodeTyped, readRunArrays } from "./typed.js";
@@ -36,7 +36,8 @@ export function unmount() {
 }
 
 export const update = (params) => view?.apply(params);
-export const setActive = () => {}; // nothing animates here, so nothing to pause
+// Nothing animates here, so there is nothing to pause; plots drawn while hidden are fitted.
+export const setActive = (on) => { if (on && view) fitPlots(Object.values(view.plots)); };
 export const relabel = () => view?.relabel();
 
 class ConditioningView {

@@ -10,7 +10,7 @@ import { t } from "./i18n.js";
 import { OptimizerForm } from "./optimizer-form.js";
 import { Runs } from "./descent-runs.js";
 import {
-  drawContour, drawLoss, drawSurface, lossAxis, makeScale, relabelLoss,
+  drawContour, drawLoss, drawSurface, fitPlots, lossAxis, makeScale, relabelLoss,
   relabelSurfaces,
 } from "./plots.js";
 import { toast } from "./toast.js";
@@ -90,6 +90,7 @@ class DescentView {
   setActive(on) {
     this.active = on;
     this.runs.player.setActive(on);
+    if (on) fitPlots(Object.values(this.plots));
   }
 
   async loadCatalogues() {

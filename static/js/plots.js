@@ -47,6 +47,11 @@ export function config() {
   return { responsive: true, displaylogo: false, locale, modeBarButtonsToRemove: ["sendChartToCloud"] };
 }
 
+// Plots drawn while their view was hidden have no size; fit them when it shows again.
+export function fitPlots(divs) {
+  for (const div of divs) if (div?.data && div.offsetWidth) Plotly.Plots.resize(div);
+}
+
 // Draw a plot again with the config of the current language (its mode bar, its notices).
 export function relocale(div) {
   return div?.data ? Plotly.react(div, div.data, div.layout, config()) : undefined;

@@ -138,6 +138,9 @@ def test_a_hidden_descent_view_asks_for_no_frames(
     page.click(role("run"))
     page.wait_for_function("() => window.__playbackFrames > 10")
 
+    width = f"() => document.querySelector('{role('plot-contour')}')._fullLayout.width"
+    shown_width = page.evaluate(width)
+
     page.click("[data-view-link=conditioning]")
     page.wait_for_selector(f"{CONDITIONING}[data-mounted]", state="attached")
     assert page.is_hidden(DESCENT)
@@ -145,10 +148,13 @@ def test_a_hidden_descent_view_asks_for_no_frames(
     asleep = playback_frames(page)
     page.wait_for_timeout(1000)
     assert playback_frames(page) == asleep  # no animation loop while another view shows
+    page.click("[data-lang=zh]")  # the hidden view's plots are drawn again, without a size
+    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
 
     page.click("[data-view-link=descent]")
     page.wait_for_function("n => window.__playbackFrames > n + 5", arg=asleep)
-    assert "paused" not in page.inner_text(role("progress"))  # it carries on where it was
+    assert "暂停" not in page.inner_text(role("progress"))  # it carries on where it was
+    page.wait_for_function(f"w => Math.abs(({width})() - w) < 2", arg=shown_width)
 
     set_range(page, role("speed"), 3)
     wait_finished(page)
