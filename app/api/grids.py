@@ -36,9 +36,9 @@ def grid_reply(objective: Objective, resolution: int, settings: Settings, lang: 
     finite = z[np.isfinite(z)]
     z32 = np.clip(np.where(np.isfinite(z), z, np.nan), -3e38, 3e38)
     return GridResult(
-        x=TypedArray(**typed(x, "f4")),
-        y=TypedArray(**typed(y, "f4")),
-        z=TypedArray(**typed(z32, "f4", z.shape)),
+        x=TypedArray.model_validate(typed(x, "f4")),
+        y=TypedArray.model_validate(typed(y, "f4")),
+        z=TypedArray.model_validate(typed(z32, "f4", z.shape)),
         zmin=float(finite.min()) if finite.size else 0.0,
         zmax=float(finite.max()) if finite.size else 0.0,
     )

@@ -17,9 +17,10 @@ from app.i18n import Lang, translate
 
 
 class Model(BaseModel):
-    """Strict base: unknown fields and non-finite numbers are errors."""
+    """Strict base: JSON types as the schema says them (no "1.5" or false for a number), and
+    unknown fields and non-finite numbers are errors."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
 
 def exactly_one_of(*shapes: dict[str, Any]) -> dict[str, Any]:
