@@ -83,6 +83,12 @@ export async function drawContour(div, grid, scale, { domain, names, revision })
   return z;
 }
 
+function cameraEye(div) {
+  const aspect = div.clientWidth / (div.clientHeight || 1);
+  const back = Math.max(1, 1.1 / (aspect || 1));
+  return { x: 0.6 * back, y: -1.9 * back, z: 1.45 * back };
+}
+
 // The 3-D surface over the same grid. Resolves to the [min, max] of the plotted (scaled) values.
 export async function drawSurface(div, grid, z, scale, { domain, names, heading, revision }) {
   let lo = Infinity, hi = -Infinity;
@@ -96,13 +102,12 @@ export async function drawSurface(div, grid, z, scale, { domain, names, heading,
   await Plotly.react(div, [surface], {
     title: title(heading), margin: { l: 0, r: 0, t: 35, b: 0 },
     scene: {
-      // A little room around the box, and a camera far enough back that the tick labels at
-      // the near corner stay inside the plot.
-      domain: { x: [0.03, 0.97], y: [0.03, 0.97] },
+      // A camera far enough back that the axis titles and tick labels at the near corners
+      // stay inside the plot; a narrow plot needs it further back than a wide one.
       xaxis: axis(names[0], range.x), yaxis: axis(names[1], range.y),
       zaxis: axis(scale.label(), [lo, hi + 0.05 * (hi - lo)]),
       aspectmode: "manual", aspectratio: { x: 1, y: 1, z: 0.75 },
-      camera: { eye: { x: 0.55, y: -1.75, z: 1.35 }, center: { x: 0, y: 0, z: -0.12 } },
+      camera: { eye: cameraEye(div), center: { x: 0, y: 0, z: -0.1 } },
     },
     showlegend: false, uirevision: revision,
   }, config());
