@@ -62,7 +62,7 @@ def test_every_endpoint_got_cases() -> None:
     operations = {
         f"{method.upper()} {path}" for path, ops in DOCUMENT["paths"].items() for method in ops
     }
-    assert set(SENT) == operations
+    assert operations <= set(SENT)  # the coverage phase also tries methods not in the document
     assert sum(SENT.values()) >= 300, SENT
     assert min(MODES.values()) >= 100, MODES  # valid and schema-violating requests both
 
