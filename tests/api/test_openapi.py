@@ -1,22 +1,28 @@
-"""The OpenAPI document says exactly what each endpoint accepts and answers: schemathesis checks.
+"""The OpenAPI document says exactly what each endpoint accepts and answers.
 
-Schemathesis reads the document of a live server and sends requests built from it: valid ones,
-boundary values (its coverage phase) and schema-violating ones. Every check is on (status codes
-documented, replies conforming to their schemas, schema-violating requests refused, no 500s,
-content types, headers, ...) except `positive_data_acceptance`: a start's length depends on the
-objective, which a schema cannot say, so some schema-valid bodies are refused with a 422.
+Schemathesis reads the document and sends requests built from it to a live server: valid ones
+and schema-violating ones (and, with GDVIZ_SCHEMATHESIS_COVERAGE=1, its boundary-value coverage
+phase). Every check is on (no 500s, status codes documented, replies conforming to their
+schemas, schema-violating requests refused, content types, headers, ...) except
+`positive_data_acceptance`: a start's length depends on the objective, which a schema cannot
+say, so some schema-valid bodies are refused with a 422.
 
 The server is the small app (`create_app(SMALL)`: 50 steps, 4 starts, resolution 64), so every
 generated run is cheap; its document differs from the default app's only in those three limits
-(`test_settings.test_documents_differ_only_in_the_limits`).
+(`test_settings.test_documents_differ_only_in_the_limits`). Below the schemathesis tests, the
+document's own JSON Schema (through jsonschema_rs, which schemathesis uses) is held against the
+server on the bodies that matter most: exactly one of `starts` and `init`, a quadratic's two
+forms, pairs and per-start lists.
 """
 
+import json
 import os
 from collections import Counter
 from typing import Any
 
 import httpx
 import hypothesis
+import jsonschema_rs
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
@@ -81,3 +87,118 @@ def test_links_between_endpoints_hold(small_url: str) -> None:
             database=None,
         )
     )
+
+
+def validator(component: str) -> jsonschema_rs.Validator:
+    """A JSON Schema validator for one of the document's component schemas."""
+    root = {"$ref": f"#/components/schemas/{component}", "components": DOCUMENT["components"]}
+    return jsonschema_rs.validator_for(root)
+
+
+BASE = {"objective": {"surface": "bowl"}, "optimizer": {"name": "sgd"}, "steps": 3}
+BODIES = {
+    "starts": {"starts": [[1, 2]]},
+    "init": {"init": {"kind": "gaussian", "count": 2}},
+    "starts, init null": {"starts": [[1, 2]], "init": None},
+    "starts null, init": {"starts": None, "init": {"kind": "grid", "shape": [2, 2]}},
+    "both null": {"starts": None, "init": None},
+    "neither": {},
+    "both": {"starts": [[1, 2]], "init": {"kind": "grid"}},
+    "betas pair": {"starts": [[1, 2]], "optimizer": {"name": "adam", "betas": [0.9, 0.99]}},
+    "betas per start": {
+        "starts": [[1, 2], [2, 1]],
+        "optimizer": {"name": "adam", "betas": [[0.9, 0.99], [0.5, 0.5]]},
+    },
+    "three betas": {"starts": [[1, 2]], "optimizer": {"name": "adam", "betas": [0.9, 0.9, 0.9]}},
+    "lr per start": {"starts": [[1, 2], [2, 1]], "optimizer": {"name": "sgd", "lr": [0.1, 0.2]}},
+    "lr as text": {"starts": [[1, 2]], "optimizer": {"name": "sgd", "lr": "0.1"}},
+    "coordinate false": {"starts": [[False, 2]]},
+    "quadratic by eigenvalues": {
+        "objective": {"quadratic": {"eigenvalues": [1, 2]}},
+        "starts": [[1, 2]],
+    },
+    "quadratic by dim and condition": {
+        "objective": {"quadratic": {"dim": 2, "condition": 10, "eigenvalues": None}},
+        "starts": [[1, 2]],
+    },
+    "quadratic by both": {
+        "objective": {"quadratic": {"eigenvalues": [1, 2], "dim": 2, "condition": 10}},
+        "starts": [[1, 2]],
+    },
+    "quadratic by dim alone": {"objective": {"quadratic": {"dim": 2}}, "starts": [[1, 2]]},
+    "surface and quadratic": {
+        "objective": {"surface": "bowl", "quadratic": {"dim": 2, "condition": 2}},
+        "starts": [[1, 2]],
+    },
+}
+
+
+@pytest.mark.parametrize("extra", list(BODIES.values()), ids=list(BODIES))
+def test_the_schema_allows_exactly_what_the_server_accepts(
+    small: httpx.Client, extra: dict[str, Any]
+) -> None:
+    body = {**BASE, **extra}
+    allowed = validator("RunRequest").is_valid(body)
+    reply = small.post("/api/v1/runs", json=body)
+    assert reply.status_code == (200 if allowed else 422), reply.text
+
+
+EXPECTED_STATUSES = {
+    "GET /api/v1/surfaces": {"200"},
+    "GET /api/v1/surfaces/{name}": {"200", "404"},
+    "GET /api/v1/surfaces/{name}/grid": {"200", "404", "422"},
+    "GET /api/v1/optimizers": {"200"},
+    "GET /api/v1/i18n/{lang}": {"200", "422"},
+    "POST /api/v1/objectives/describe": {"200", "413", "422"},
+    "POST /api/v1/objectives/grid": {"200", "413", "422"},
+    "POST /api/v1/runs": {"200", "413", "422"},
+    "POST /api/v1/runs/stream": {"200", "413", "422"},
+    "POST /api/v1/starts": {"200", "413", "422"},
+    "GET /healthz": {"200"},
+}
+
+
+def test_each_operation_documents_the_statuses_it_can_answer() -> None:
+    found = {
+        f"{method.upper()} {path}": set(op["responses"])
+        for path, ops in DOCUMENT["paths"].items()
+        for method, op in ops.items()
+    }
+    assert found == EXPECTED_STATUSES
+    for ops in DOCUMENT["paths"].values():
+        for op in ops.values():
+            for status, reply in op["responses"].items():
+                if status != "200":
+                    schema = reply["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorReply"}
+
+
+def test_reply_models_are_declared() -> None:
+    def ok(path: str, method: str = "post") -> Any:
+        return DOCUMENT["paths"][path][method]["responses"]["200"]["content"]
+
+    runs = ok("/api/v1/runs")["application/json"]["schema"]
+    assert runs == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/RunResult"},
+            {"$ref": "#/components/schemas/RunArrays"},
+        ],
+        "title": "Response Create Run Api V1 Runs Post",
+    }
+    assert list(ok("/api/v1/runs/stream")) == ["text/event-stream"]
+    refs = {
+        "/api/v1/objectives/describe": "ObjectiveInfo",
+        "/api/v1/objectives/grid": "GridResult",
+        "/api/v1/starts": "StartsResult",
+    }
+    for path, model in refs.items():
+        assert ok(path)["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
+    grid = ok("/api/v1/surfaces/{name}/grid", "get")["application/json"]["schema"]
+    assert grid == {"$ref": "#/components/schemas/GridResult"}
+
+
+def test_no_tuple_schemas() -> None:
+    """`prefixItems` (pydantic's tuples) is not read by every tool: pairs are two-item lists."""
+    assert "prefixItems" not in json.dumps(DOCUMENT)
+    betas = DOCUMENT["components"]["schemas"]["AdamSpec"]["properties"]["betas"]["oneOf"][0]
+    assert (betas["type"], betas["minItems"], betas["maxItems"]) == ("array", 2, 2)
