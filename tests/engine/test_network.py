@@ -140,6 +140,10 @@ def test_one_row_equals_many_rows() -> None:
         one_loss, one_grad = obj.loss_and_grad(w[k : k + 1])
         assert one_loss[0] == pytest.approx(loss[k], rel=1e-13)
         np.testing.assert_allclose(one_grad[0], grad[k], rtol=1e-12, atol=1e-15)
+    c_loss, c_grad = obj.loss_and_grad(np.ascontiguousarray(w))  # dC/dW written in place
+    assert c_grad.flags.c_contiguous
+    np.testing.assert_allclose(c_loss, loss, rtol=1e-14)
+    np.testing.assert_allclose(c_grad, grad, rtol=1e-12, atol=1e-15)
 
 
 def test_many_rows_in_blocks_equal_one_block(monkeypatch: pytest.MonkeyPatch) -> None:

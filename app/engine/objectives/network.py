@@ -31,7 +31,7 @@ from app.engine.batches import Batches, BatchSpec
 from app.engine.datasets import Dataset
 from app.engine.nn import layers
 from app.engine.nn.messages import NetworkError
-from app.engine.nn.network import NetworkSpec, build_network
+from app.engine.nn.spec import NetworkSpec, build_network
 from app.engine.objectives.base import BaseObjective, Box
 from app.engine.types import Array, BoolArray, IntArray
 
