@@ -70,6 +70,11 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("both starts and init", run_body(init={"kind": "gaussian"}), ["'starts'", "'init'"]),
     ("neither starts nor init", run_body(starts=None), ["'starts'", "'init'", "exactly one"]),
     (
+        "starts and init both null",
+        {**run_body(starts=None), "starts": None, "init": None},
+        ["give exactly one of 'starts' (a list of points) or 'init'"],
+    ),
+    (
         "unknown top-level field",
         run_body(learning_rate=0.1),
         ["learning_rate", "Extra inputs are not permitted"],
