@@ -159,3 +159,9 @@ def test_catalogues_hold_every_message_the_api_sends(client: httpx.Client) -> No
 def test_unknown_catalogue_is_not_found_or_invalid(client: httpx.Client, lang: str) -> None:
     reply = client.get(f"/api/v1/i18n/{lang}")
     assert reply.status_code in (404, 422)
+
+
+def test_unknown_surface_404_in_chinese(client: httpx.Client) -> None:
+    reply = client.get("/api/v1/surfaces/nope/grid", headers={"Accept-Language": "zh"})
+    assert reply.status_code == 404
+    assert reply.json()["message"].startswith("未知的曲面 'nope'；可选：bowl, ")

@@ -43,7 +43,7 @@ def list_surfaces(lang: Language) -> list[SurfaceInfo]:
 @router.get("/surfaces/{name}", responses=NOT_FOUND)
 def read_surface(name: SurfaceName, lang: Language) -> SurfaceInfo:
     """One surface of the catalogue."""
-    return surface_info(_surface(name), lang)
+    return surface_info(_surface(name, lang), lang)
 
 
 @router.get(
@@ -57,7 +57,7 @@ def read_surface_grid(
     resolution: int = Query(128, ge=2, le=CEILINGS.max_resolution, description="Points per axis."),
 ) -> GridResult:
     """Surface values on a resolution × resolution grid, as Plotly typed arrays (float32)."""
-    objective = SurfaceObjective(_surface(name))
+    objective = SurfaceObjective(_surface(name, lang))
     reply = grid_reply(objective, resolution, request.app.state.settings, lang)
     response.headers["Cache-Control"] = "public, max-age=86400"
     return reply
@@ -95,9 +95,13 @@ def _default(value: object) -> float | bool | list[float]:
     return value
 
 
-def _surface(name: str) -> Surface:
+def _surface(name: str, lang: Lang) -> Surface:
+    """The catalogue entry, or a 404 naming the choices in `lang`."""
     if name not in SURFACES:
-        raise HTTPException(404, f"unknown surface '{name}'; choose one of: {', '.join(SURFACES)}")
+        choices = ", ".join(SURFACES)
+        raise HTTPException(
+            404, translate(lang, "error.unknown_surface", name=name, choices=choices)
+        )
     return SURFACES[name]
 
 
