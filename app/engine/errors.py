@@ -15,5 +15,9 @@ class EngineError(ValueError):
         super().__init__(self.render("en"))
 
     def render(self, lang: Lang) -> str:
-        """The message in `lang`."""
-        return translate(lang, self.key, **self.params)
+        """The message in `lang`; a parameter that is itself an EngineError is rendered too."""
+        params = {
+            name: value.render(lang) if isinstance(value, EngineError) else value
+            for name, value in self.params.items()
+        }
+        return translate(lang, self.key, **params)

@@ -79,42 +79,37 @@ H = TypeVar("H", SGD, Adagrad, RMSprop, Adam, AdamW)
 # --- checks -------------------------------------------------------------------------------
 
 
-def _at_least_zero(field: str, value: float, meaning: str) -> None:
+def _at_least_zero(field: str, value: float) -> None:
     # `not 0 <= value` also rejects NaN, as torch's checks do; infinities are rejected too.
     if not 0.0 <= value < math.inf:
-        raise ValueError(f"Invalid {field}={value!r}: {meaning} must be a finite number >= 0")
+        raise EngineError("error.hyper_min", field=field, value=repr(value))
 
 
 def _check_betas(betas: tuple[float, float]) -> None:
     if len(betas) != 2:
-        raise ValueError(f"Invalid betas={betas!r}: give exactly two values (beta1, beta2)")
+        raise EngineError("error.betas_pair", value=repr(betas))
     for i, beta in enumerate(betas):
         if not 0.0 <= beta < 1.0:
-            raise ValueError(
-                f"Invalid betas[{i}]={beta!r}: each beta is a decay rate and must be in [0, 1)"
-            )
+            raise EngineError("error.beta_range", index=i, value=repr(beta))
 
 
 def validate(hp: Hyper) -> None:
     """Reject hyperparameters torch would reject, with a message naming the field to fix."""
-    _at_least_zero("lr", hp.lr, "the learning rate")
+    _at_least_zero("lr", hp.lr)
     if not isinstance(hp, SGD):
-        _at_least_zero("eps", hp.eps, "eps (added to the denominator)")
-    _at_least_zero("weight_decay", hp.weight_decay, "weight decay")
+        _at_least_zero("eps", hp.eps)
+    _at_least_zero("weight_decay", hp.weight_decay)
     if isinstance(hp, SGD | RMSprop):
-        _at_least_zero("momentum", hp.momentum, "momentum")
+        _at_least_zero("momentum", hp.momentum)
     if isinstance(hp, SGD) and hp.nesterov and (hp.momentum <= 0 or hp.dampening != 0):
-        raise ValueError(
-            "Nesterov momentum requires a momentum and zero dampening "
-            f"(got momentum={hp.momentum!r}, dampening={hp.dampening!r})"
+        raise EngineError(
+            "error.nesterov", momentum=repr(hp.momentum), dampening=repr(hp.dampening)
         )
     if isinstance(hp, Adagrad):
-        _at_least_zero("lr_decay", hp.lr_decay, "the learning-rate decay")
-        _at_least_zero(
-            "initial_accumulator_value", hp.initial_accumulator_value, "the initial accumulator"
-        )
+        _at_least_zero("lr_decay", hp.lr_decay)
+        _at_least_zero("initial_accumulator_value", hp.initial_accumulator_value)
     if isinstance(hp, RMSprop):
-        _at_least_zero("alpha", hp.alpha, "the smoothing constant alpha")
+        _at_least_zero("alpha", hp.alpha)
     if isinstance(hp, Adam | AdamW):
         _check_betas(hp.betas)
 
@@ -136,8 +131,8 @@ def per_row(rule_hyper: type[Hyper], values: Mapping[str, object], k: int) -> li
     unknown = [name for name in values if name not in fields]
     if unknown:
         choices = ", ".join(fields)
-        raise ValueError(
-            f"{rule_hyper.__name__} has no hyperparameter {unknown[0]!r}; choose from: {choices}"
+        raise EngineError(
+            "error.hyper_unknown", rule=rule_hyper.__name__, name=repr(unknown[0]), choices=choices
         )
     names = list(values)
     columns = [_column(name, fields[name].type, values[name], k) for name in names]
@@ -156,10 +151,10 @@ def _make(rule_hyper: type[Hyper], kwargs: dict[str, Any], i: int, k: int) -> Hy
     hp = rule_hyper(**kwargs)
     try:
         validate(hp)
-    except ValueError as error:
+    except EngineError as error:
         if k == 1:
             raise
-        raise ValueError(f"start {i}: {error}") from None
+        raise EngineError("error.for_start", start=i, error=error) from None
     return hp
 
 
@@ -167,14 +162,14 @@ def _column(name: str, kind: object, value: object, k: int) -> list[object]:
     """The k values of one field: a broadcast single value, or a checked per-start list."""
     if kind in (bool, "bool"):
         if not isinstance(value, bool):
-            raise ValueError(f"optimizer.{name} must be true or false, the same for every start")
+            raise EngineError("error.hyper_bool", field=name)
         return [value] * k
     if name == "betas":
         return _betas_column(value, k)
     if _is_number(value):
         return [float(value)] * k
     if not _is_list(value) or not all(_is_number(x) for x in value):
-        raise ValueError(f"optimizer.{name} must be a number, or a list of one number per start")
+        raise EngineError("error.hyper_number", field=name)
     _check_length(name, value, k)
     return [float(x) for x in value if _is_number(x)]  # all are, checked above
 
@@ -184,16 +179,15 @@ def _betas_column(value: object, k: int) -> list[object]:
     if _is_pair(value):
         return [_pair(value)] * k
     if not _is_list(value) or not all(_is_pair(x) for x in value):
-        raise ValueError(
-            "optimizer.betas must be a pair (beta1, beta2), or a list of one pair per start"
-        )
+        raise EngineError("error.betas_per_start")
     _check_length("betas", value, k)
     return [_pair(x) for x in value if _is_pair(x)]  # all are, checked above
 
 
 def _check_length(name: str, value: Sequence[object], k: int) -> None:
     if len(value) != k:
-        raise EngineError("error.hyper_length", field=name, got=len(value), count=k)
+        key = "error.betas_length" if name == "betas" else "error.hyper_length"
+        raise EngineError(key, field=name, got=len(value), count=k)
 
 
 def _is_number(x: object) -> TypeGuard[numbers.Real]:

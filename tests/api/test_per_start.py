@@ -103,7 +103,8 @@ def test_a_list_of_the_wrong_length_is_422_naming_the_field(
     reply = client.post(path, json=body)
     assert reply.status_code == 422
     data = reply.json()
-    assert data["message"].startswith(f"optimizer.{field} has {got} values but there are 3 starts")
+    unit = "pairs" if field == "betas" else "values"
+    assert data["message"].startswith(f"optimizer.{field} has {got} {unit} but there are 3 starts")
     assert data["detail"][0]["loc"] == ["body", "optimizer", field]
 
 

@@ -117,7 +117,7 @@ def test_a_list_of_the_wrong_length_names_the_field() -> None:
         per_row(SGD, {"lr": [0.1, 0.2]}, 3)
     assert caught.value.key == "error.hyper_length"
     assert caught.value.params == {"field": "lr", "got": 2, "count": 3}
-    with pytest.raises(EngineError, match=r"optimizer\.betas has 3 values but there are 2 starts"):
+    with pytest.raises(EngineError, match=r"optimizer\.betas has 3 pairs but there are 2 starts"):
         per_row(Adam, {"betas": [[0.9, 0.99]] * 3}, 2)
 
 

@@ -37,7 +37,7 @@ def _location(exc: EngineError, req: RunRequest) -> tuple[str, ...]:
     """The field an engine refusal is about (a cap, a per-start list), so the 422 names it."""
     if exc.key == "error.steps_cap":
         return ("body", "steps")
-    if exc.key == "error.hyper_length":
+    if exc.key in ("error.hyper_length", "error.betas_length"):
         return ("body", "optimizer", str(exc.params["field"]))
     if exc.key == "error.starts_cap":
         if req.init is None:
