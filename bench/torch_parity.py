@@ -53,7 +53,8 @@ def torch_ends(name: str, kwargs: dict[str, Any], w0: Array, steps: int = STEPS)
     for _ in range(steps):
         opt.zero_grad()
         x, y = w[:, 0], w[:, 1]
-        ((1 - x) ** 2 + 100 * (y - x * x) ** 2).sum().backward()
+        loss = ((1 - x) ** 2 + 100 * (y - x * x) ** 2).sum()
+        loss.backward()  # type: ignore[no-untyped-call,unused-ignore]
         opt.step()
     return np.asarray(w.detach().numpy(), dtype=np.float64)
 

@@ -277,7 +277,8 @@ class _Explainer:
         gns = list(map("{:.3g}".format, [norms[i] for i in rows.tolist()]))
         dists = list(map("{:.2g}".format, self.dist[rows].tolist()))
         rows_steps = [steps[i] for i in rows.tolist()]
-        parts = zip(rows.tolist(), self.idx[rows].tolist(), rows_steps, gns, dists, tail_of)
+        rows_idx = self.idx[rows].tolist()
+        parts = zip(rows.tolist(), rows_idx, rows_steps, gns, dists, tail_of, strict=True)
         for i, j, n, gn, d, tail in parts:
             text = head.format(n=n, gn=gn)
             out[i] = text + near[j].format(dist=d) + tail if j >= 0 else text + tail

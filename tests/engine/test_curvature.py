@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from app.engine import curvature
+from app.engine.objectives.base import BaseObjective
 from app.engine.objectives.surfaces import SurfaceObjective, get_surface
 from app.engine.types import Array
 
@@ -12,37 +13,32 @@ def _surface(name: str) -> SurfaceObjective:
     return SurfaceObjective(get_surface(name))
 
 
-class _Quadratic:
+class _Quadratic(BaseObjective):
     """f(w) = ½ wᵀ A w for a symmetric matrix A, so the Hessian is A everywhere."""
 
     def __init__(self, a: Array) -> None:
         self.a = a
-
-    @property
-    def dim(self) -> int:
-        return int(self.a.shape[0])
+        self.names = tuple(f"w{i}" for i in range(a.shape[0]))
 
     def loss(self, w: Array) -> Array:
         out: Array = 0.5 * np.einsum("ki,ij,kj->k", w, self.a, w)
         return out
 
-    def grad(self, w: Array, step: int = 0) -> Array:
+    def grad(self, w: Array, step: int | None = None) -> Array:
         out: Array = w @ self.a
         return out
 
 
-class _InfGrad:
+class _InfGrad(BaseObjective):
     """A two-parameter objective whose gradient is infinite everywhere."""
 
-    @property
-    def dim(self) -> int:
-        return 2
+    names = ("x", "y")
 
     def loss(self, w: Array) -> Array:
         out: Array = np.zeros(w.shape[0])
         return out
 
-    def grad(self, w: Array, step: int = 0) -> Array:
+    def grad(self, w: Array, step: int | None = None) -> Array:
         out: Array = np.full(w.shape, np.inf)
         return out
 

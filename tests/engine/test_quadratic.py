@@ -90,7 +90,7 @@ def test_heavy_ball_at_the_best_pair_reaches_the_optimal_rate() -> None:
     q = QuadraticObjective(lam)
     t = theory(lam)
     hp = SGD(lr=t.momentum_lr, momentum=t.momentum_beta)
-    w0 = as_batch([np.ones(20)])
+    w0 = as_batch(np.ones((1, 20)))
     config = RunConfig(steps=300, every=100, tol=0.0)
     frames = list(Descent(q, get_rule("sgd"), hp, w0, config).frames())
     e100, e300 = (np.linalg.norm(f.points[0]) for f in (frames[1], frames[3]))

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from app.engine.curvature import hessian
 from app.engine.objectives.base import Objective
 from app.engine.objectives.surfaces import (
     SURFACES,
@@ -254,3 +255,13 @@ def test_minimum_counts() -> None:
     assert (count("double_well", "global"), count("double_well", "local")) == (1, 1)
     assert get_surface("rastrigin").minima[0].point == (0.0, 0.0)
     assert get_surface("rosenbrock").log_scale
+
+
+@pytest.mark.parametrize("name", ["bowl", "ravine", "booth", "matyas"])
+def test_constant_curvature_matches_the_hessian(name: str) -> None:
+    objective = SurfaceObjective(get_surface(name))
+    assert objective.hessian_eigenvalues is not None
+    rng = np.random.default_rng(3)
+    for point in rng.uniform(-2, 2, (5, 2)):
+        lam = np.linalg.eigvalsh(hessian(objective, point))
+        np.testing.assert_allclose(lam, objective.hessian_eigenvalues, rtol=1e-6, atol=1e-6)

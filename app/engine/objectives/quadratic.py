@@ -74,9 +74,9 @@ class QuadraticObjective(BaseObjective):
 
     def __init__(
         self,
-        eigenvalues: Sequence[float],
+        eigenvalues: Sequence[float] | Array,
         rotation_seed: int | None = None,
-        center: Sequence[float] | None = None,
+        center: Sequence[float] | Array | None = None,
     ) -> None:
         """Eigenvalues l (all > 0), an optional seeded rotation Q (else the identity), centre c."""
         lam = np.asarray(eigenvalues, dtype=np.float64)

@@ -32,6 +32,7 @@ class Surface:
     log_scale: bool
     value: Callable[[Array, Array], Array]
     gradient: Callable[[Array, Array], Pair]
+    curvature: tuple[float, float] | None = None  # the Hessian's eigenvalues, if constant
 
 
 class SurfaceObjective(BaseObjective):
@@ -44,6 +45,8 @@ class SurfaceObjective(BaseObjective):
         self.surface = surface
         self.domain = surface.domain
         self.landmarks = surface.minima
+        if surface.curvature is not None:
+            self.hessian_eigenvalues = np.array(surface.curvature)
 
     def loss(self, w: Array) -> Array:
         """Loss per row: `w: (K, 2) -> (K,)`."""
@@ -83,6 +86,7 @@ _ALL = (
         log_scale=False,
         value=fn.bowl,
         gradient=fn.bowl_grad,
+        curvature=(2.0, 2.0),
     ),
     Surface(
         name="ravine",
@@ -93,6 +97,7 @@ _ALL = (
         log_scale=False,
         value=fn.ravine,
         gradient=fn.ravine_grad,
+        curvature=(1.0, 20.0),
     ),
     Surface(
         name="rosenbrock",
@@ -138,6 +143,7 @@ _ALL = (
         log_scale=False,
         value=fn.booth,
         gradient=fn.booth_grad,
+        curvature=(2.0, 18.0),
     ),
     Surface(
         name="matyas",
@@ -148,6 +154,7 @@ _ALL = (
         log_scale=False,
         value=fn.matyas,
         gradient=fn.matyas_grad,
+        curvature=(0.04, 1.0),
     ),
     Surface(
         name="three_hump_camel",
