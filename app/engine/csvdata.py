@@ -31,7 +31,6 @@ import numpy as np
 from app.engine.datasets import Dataset
 from app.engine.errors import EngineError
 from app.engine.types import Array
-from app.i18n import Lang
 
 MAX_ROWS = 10_000
 MAX_FEATURES = 20
@@ -44,59 +43,13 @@ _COLUMN = re.compile(rf"[ \t]*{_PLAIN}[ \t]*(?:\n[ \t]*{_PLAIN}[ \t]*)*")  # cel
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 
-MESSAGES: dict[Lang, dict[str, str]] = {
-    "en": {
-        "csv.empty": "the file is empty: it needs a header row and at least one data row",
-        "csv.malformed": "line {line}: the file cannot be read as CSV ({reason})",
-        "csv.header_blank": "line {line}: column {position} has no name in the header",
-        "csv.header_duplicate": 'line {line}: two columns are called "{column}"',
-        "csv.target_missing": 'there is no column "{target}"; the columns are: {columns}',
-        "csv.no_features": 'line {line}: no feature columns besides the target "{target}"',
-        "csv.too_many_features": "line {line}: {count} feature columns; at most {limit} allowed",
-        "csv.no_rows": "the file has a header but no data rows",
-        "csv.too_many_rows": "line {line}: more than {limit} data rows; at most {limit} allowed",
-        "csv.ragged": "line {line}: {found} values, but the header has {expected} columns",
-        "csv.missing_value": 'line {line}, column "{column}": the value is missing',
-        "csv.not_a_number": 'line {line}, column "{column}": "{value}" is not a number',
-        "csv.not_finite": 'line {line}, column "{column}": "{value}" is not a finite number',
-        "csv.label_range": 'line {line}, column "{column}": class label {value} is not in '
-        "0 .. {top}; number the {classes} classes from 0, or write the target with a decimal "
-        "point (3.0) to make this a regression",
-        "csv.one_class": 'column "{column}": every label is {value}; classification needs at '
-        "least two classes, or write the target with a decimal point (1.0) for regression",
-    },
-    "zh": {
-        "csv.empty": "文件是空的：需要一行表头和至少一行数据",
-        "csv.malformed": "第 {line} 行：无法按 CSV 读取（{reason}）",
-        "csv.header_blank": "第 {line} 行：表头中第 {position} 列没有名称",
-        "csv.header_duplicate": "第 {line} 行：有两列都叫“{column}”",
-        "csv.target_missing": "没有名为“{target}”的列；现有的列是：{columns}",
-        "csv.no_features": "第 {line} 行：除目标列“{target}”外没有特征列",
-        "csv.too_many_features": "第 {line} 行：有 {count} 个特征列，最多允许 {limit} 个",
-        "csv.no_rows": "文件只有表头，没有数据行",
-        "csv.too_many_rows": "第 {line} 行：数据超过 {limit} 行，最多允许 {limit} 行",
-        "csv.ragged": "第 {line} 行：有 {found} 个值，但表头有 {expected} 列",
-        "csv.missing_value": "第 {line} 行，“{column}”列：缺少数值",
-        "csv.not_a_number": "第 {line} 行，“{column}”列：“{value}”不是数字",
-        "csv.not_finite": "第 {line} 行，“{column}”列：“{value}”不是有限的数",
-        "csv.label_range": "第 {line} 行，“{column}”列：类别标签 {value} 不在 0 .. {top} 之内；"
-        "请把 {classes} 个类别从 0 开始编号，或把目标写成带小数点的数（如 3.0）作为回归问题",
-        "csv.one_class": "“{column}”列：所有标签都是 {value}；分类至少需要两个类别，"
-        "或把目标写成带小数点的数（如 1.0）作为回归问题",
-    },
-}
-
 
 class DataError(EngineError):
-    """A file the engine refuses: `key` names the message in `MESSAGES`, `params` fill it.
+    """A file the engine refuses: `key` names its `csv.*` message in the catalogues.
 
     A ValueError (through EngineError, so the web edge renders it like any engine error);
     `str(err)` is the English sentence, `err.render("zh")` the Chinese one.
     """
-
-    def render(self, lang: Lang) -> str:
-        """The message in `lang`."""
-        return MESSAGES[lang][self.key].format(**self.params)
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
