@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from app.engine.csvdata import MAX_FEATURES, MAX_ROWS, DataError, parse_csv
+from app.engine.errors import EngineError
 from app.i18n import LANGS, catalogue
 
 MESSAGES = {
     lang: {k: v for k, v in catalogue(lang).items() if k.startswith("csv.")} for lang in LANGS
 }
-from app.engine.errors import EngineError
 
 
 def _error(text: str, target: str = "y") -> DataError:
