@@ -14,12 +14,13 @@ import pytest
 
 from app.engine.batches import BatchSpec
 from app.engine.datasets import Dataset, make_dataset
-from app.engine.nn import MESSAGES, NetworkError, NetworkSpec, init_starts
+from app.engine.nn import NetworkError, NetworkSpec, init_starts
 from app.engine.objectives import network as network_module
 from app.engine.objectives.network import NetworkObjective, make_network
 from app.engine.optimizers import Adam, get_rule
 from app.engine.runner import Descent, RunConfig
 from app.engine.types import Array
+from app.i18n import LANGS, catalogue
 from tests.engine.test_layers import numerical_gradient, rel_error
 
 # (data set, output, loss): every head on the kind of data it takes
@@ -34,6 +35,9 @@ HEADS = [
 ]
 HEAD_IDS = [f"{d}-{o}-{loss}" for d, o, loss in HEADS]
 ACTIVATIONS: list[str | tuple[str, ...]] = ["sigmoid", "tanh", "relu", ("relu", "sigmoid")]
+MESSAGES = {
+    lang: {k: v for k, v in catalogue(lang).items() if k.startswith("network.")} for lang in LANGS
+}
 
 
 def _objective(

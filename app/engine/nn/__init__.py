@@ -7,14 +7,13 @@ refusal. The objective a run minimises is `app.engine.objectives.network.Network
 """
 
 from app.engine.nn.init import INIT_KINDS, init_starts
-from app.engine.nn.messages import MESSAGES, NetworkError
+from app.engine.nn.messages import NetworkError
 from app.engine.nn.network import BACKPROP_EQUATIONS, Network
 from app.engine.nn.spec import NetworkSpec, build_network
 
 __all__ = [
     "BACKPROP_EQUATIONS",
     "INIT_KINDS",
-    "MESSAGES",
     "Network",
     "NetworkError",
     "NetworkSpec",
