@@ -295,10 +295,20 @@ class _Explainer:
     def _quadratic_rate(self, hp: Hyper) -> str:
         """On a constant-curvature objective under plain descent: the rate and the best step."""
         lam = self.ctx.objective.hessian_eigenvalues
-        if lam is None or not isinstance(hp, SGD) or hp.momentum != 0:
+        if lam is None or not isinstance(hp, SGD) or not lam[0] > 0:
             return ""
         lo, hi = float(lam[0]), float(lam[-1])
         best = 2.0 / (lo + hi)
+        if hp.momentum != 0:
+            k = hi / lo
+            root = k**0.5
+            return self.t(
+                "outcome.quadratic_momentum",
+                lr=num((2.0 / (lo**0.5 + hi**0.5)) ** 2, 3),
+                beta=num(((root - 1) / (root + 1)) ** 2, 3),
+                rate=num((root - 1) / (root + 1), 4),
+                plain=num((k - 1) / (k + 1), 4),
+            )
         return self.t(
             "outcome.quadratic_rate",
             rate=num(stability.plain_rate(hp.lr, [lo, hi]), 4),

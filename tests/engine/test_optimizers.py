@@ -13,6 +13,7 @@ from app.engine import hyperparams
 from app.engine import optimizers as opt
 from app.engine.optimizers import SGD, Adagrad, Adam, AdamW, Hyper, RMSprop, State
 from app.engine.types import Array
+from app.i18n import catalogue
 from tests.torch_defaults import TORCH_DEFAULTS
 
 GradFn = Callable[[Array], Array]
@@ -458,3 +459,11 @@ def test_hyperparameters_are_re_exported_from_hyperparams() -> None:
     assert opt.Hyper == hyperparams.Hyper
     for hp in CONFIGS:
         opt.validate(hp)
+
+
+def test_the_english_catalogue_shows_the_engine_equations() -> None:
+    for name, rule in opt.OPTIMIZERS.items():
+        assert catalogue("en")[f"optimizer.{name}.equations"] == rule.equations
+        assert catalogue("zh")[f"optimizer.{name}.equations"].count("\n") == rule.equations.count(
+            "\n"
+        )

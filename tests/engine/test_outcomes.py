@@ -255,3 +255,18 @@ def test_sentences_in_chinese() -> None:
 
 def test_long_points_are_shortened() -> None:
     assert coords(np.arange(10.0)) == "(0, 1, 2, 3, 4, 5, … +4)"
+
+
+def test_unfinished_momentum_on_a_quadratic_names_the_best_pair() -> None:
+    q = QuadraticObjective([1.0, 100.0])
+    w0 = as_batch([[1.0, 1.0]])
+    hp = SGD(lr=0.001, momentum=0.5)
+    config = RunConfig(steps=50, every=50, tol=TOL, bound=BOUND)
+    descent = Descent(q, get_rule("sgd"), hp, w0, config)
+    for _ in descent.frames():
+        pass
+    (text,) = explain(descent.summary(), w0, Context(q, "sgd", [hp], TOL, BOUND, 1e-3))
+    # (2/(1 + 10))² = 0.0331, ((10 - 1)/(10 + 1))² = 0.669, rate 9/11, plain 99/101.
+    assert "lr = 0.0331 with momentum 0.669" in text
+    assert "shrinks by 0.8182 per step" in text
+    assert "only 0.9802" in text

@@ -64,14 +64,14 @@ def read_surface_grid(
 
 
 @router.get("/optimizers")
-def list_optimizers() -> list[OptimizerInfo]:
+def list_optimizers(lang: Language) -> list[OptimizerInfo]:
     """The optimizers, named and parametrised as in torch.optim, with their update equations."""
     return [
         OptimizerInfo(
             name=r.name,
             title=r.title,
             torch_name=r.torch_name,
-            equations=r.equations,
+            equations=translate(lang, f"optimizer.{r.name}.equations"),
             defaults={f.name: _default(f.default) for f in dataclasses.fields(r.hyper)},
         )
         for r in OPTIMIZERS.values()
