@@ -69,9 +69,12 @@ class Run:
     def __init__(self, plan: RunPlan, limits: Limits) -> None:
         """Validate the plan against the limits, make the starts and set up the descent."""
         objective = plan.objective
-        k = starts.count(plan.points, plan.init, objective.dim)
+        init = plan.init
+        if plan.points is None and init is None:
+            init = objective.default_init
+        k = starts.count(plan.points, init, objective.dim)
         check_budget(k, plan, limits)
-        w0 = starts.make(plan.points, plan.init, objective.start_region)
+        w0 = starts.make(plan.points, init, objective.start_region, objective.initialize)
         rule = optimizers.get_rule(plan.optimizer)
         hps = hyperparams.per_row(rule.hyper, plan.hyper, k if _varies(plan.hyper) else 1)
         check_work(k, len(set(hps)), plan, limits)

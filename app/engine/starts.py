@@ -7,7 +7,7 @@ means left out default to the objective's start region.
 """
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from app.engine.objectives.base import Box
 from app.engine.types import Array
 
 Points = Sequence[Sequence[float]]
+LAYERED = ("xavier", "he")  # kinds that need an objective with layers (fan-in and fan-out)
 
 
 def as_batch(points: Points | Array) -> Array:
@@ -74,13 +75,28 @@ def check_count(k: int, limit: int) -> None:
         raise EngineError("error.starts_cap", count=f"{k:,}", limit=f"{limit:,}")
 
 
-def make(points: Points | None, init: Mapping[str, Any] | None, region: Box) -> Array:
+def make(
+    points: Points | None,
+    init: Mapping[str, Any] | None,
+    region: Box,
+    own: Callable[[Mapping[str, Any]], Array | None] | None = None,
+) -> Array:
     """The start batch asked for: explicit points or generated ones (defaults: `region`).
 
-    Every point must have len(region[0]) coordinates; the caller has already bounded the count.
+    `own` is the objective's `initialize`: when it makes starts for the spec, those are used
+    (a network's Xavier or He). Every point must have len(region[0]) coordinates; the caller
+    has already bounded the count. `zeros` puts every start at the origin, as the notes warn.
     """
+    if init is not None and own is not None:
+        made = own(init)
+        if made is not None:
+            return as_batch(made)
     low, high = list(region[0]), list(region[1])
     dim = len(low)
+    if init is not None and init["kind"] in LAYERED:
+        raise EngineError("error.init_needs_layers", kind=init["kind"])
+    if init is not None and init["kind"] == "zeros":
+        return as_batch(np.zeros((int(init.get("count", 1)), dim)))
     for field, value in _coordinate_fields(points, init):
         if len(value) != dim:
             raise EngineError("error.coordinates", field=field, dim=dim, got=len(value))

@@ -96,3 +96,34 @@ def test_distinct_hyperparameter_sets_count_as_work() -> None:
     with pytest.raises(EngineError, match="4,905,000"):
         start_run(plan, Limits(max_work=4_000_000))
     assert start_run(plan, Limits(max_work=5_000_000)).starts.shape == (50, 2)
+
+
+def test_zero_initialization_starts_everyone_at_the_origin() -> None:
+    run = start_run(_plan(points=None, init={"kind": "zeros", "count": 5}), Limits())
+    np.testing.assert_array_equal(run.starts, np.zeros((5, 2)))
+
+
+def test_layer_initializations_need_a_network() -> None:
+    with pytest.raises(EngineError) as caught:
+        start_run(_plan(points=None, init={"kind": "xavier", "count": 2}), Limits())
+    assert caught.value.key == "error.init_needs_layers"
+
+
+def test_a_network_starts_from_its_own_initializations() -> None:
+    from app.engine.datasets import make_dataset
+    from app.engine.nn import NetworkSpec
+    from app.engine.objectives.network import NetworkObjective
+
+    net = NetworkObjective(make_dataset("xor", 40, 0.1, 0), NetworkSpec(hidden=(4,)))
+    # With neither starts nor init: one Xavier start with seed 0, biases 0.
+    run = start_run(_plan(objective=net, points=None, hyper={"lr": 0.1}), Limits())
+    assert run.starts.shape == (1, net.dim)
+    assert np.all(run.starts[0, net.is_bias] == 0)
+    bound = np.sqrt(6 / (net.fan_in + net.fan_out))
+    assert np.all(np.abs(run.starts[0]) <= bound)
+    he = start_run(
+        _plan(objective=net, points=None, init={"kind": "he", "count": 4000, "seed": 1}),
+        Limits(),
+    ).starts
+    first = ~net.is_bias & (net.fan_in == 2)  # W1 has fan-in 2: std √(2/2) = 1
+    assert np.std(he[:, first]) == pytest.approx(1.0, rel=0.05)

@@ -18,7 +18,7 @@ gradient, never on one lucky batch.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -104,6 +104,18 @@ class Objective(Protocol):
         """Named per-row values recorded with each frame, each `(K, L)`; often none."""
         ...
 
+    @property
+    def default_init(self) -> Mapping[str, Any] | None:
+        """The generator spec to use when a request gives neither starts nor init, if any."""
+        ...
+
+    def initialize(self, init: Mapping[str, Any]) -> Array | None:
+        """Starts of its own for a generator spec (a network's Xavier or He), or None.
+
+        None leaves the spec to the generic generators of `app.engine.starts`.
+        """
+        ...
+
 
 class BaseObjective:
     """Defaults for the optional parts of `Objective`; subclasses set `names` and the math."""
@@ -114,6 +126,7 @@ class BaseObjective:
     cost: float = 1.0
     stochastic: bool = False
     hessian_eigenvalues: Array | None = None
+    default_init: Mapping[str, Any] | None = None  # starts when a request gives none
 
     @property
     def dim(self) -> int:
@@ -143,6 +156,10 @@ class BaseObjective:
     def diagnostics(self, w: Array) -> Mapping[str, Array]:
         """No diagnostics by default."""
         return {}
+
+    def initialize(self, init: Mapping[str, Any]) -> Array | None:
+        """No starts of its own by default."""
+        return None
 
 
 def domain_box(domain: Domain) -> Box:

@@ -23,13 +23,14 @@ counts it as 3 n P / 4 evaluations of a built-in 2-D surface.
 """
 
 from collections.abc import Mapping
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 
 from app.engine.batches import Batches, BatchSpec
 from app.engine.datasets import Dataset
 from app.engine.nn import layers
+from app.engine.nn.init import init_starts
 from app.engine.nn.messages import NetworkError
 from app.engine.nn.spec import NetworkSpec, build_network
 from app.engine.objectives.base import BaseObjective, Box
@@ -54,6 +55,7 @@ class NetworkObjective(BaseObjective):
     """A network (`NetworkSpec`) on a data set, with optional mini-batches."""
 
     title = "Neural network"
+    default_init = {"kind": "xavier", "count": 1, "seed": 0}  # the request gave no starts
 
     def __init__(
         self, data: Dataset, spec: NetworkSpec | None = None, batch: BatchSpec | None = None
@@ -76,6 +78,18 @@ class NetworkObjective(BaseObjective):
     def start_region(self) -> Box:
         """The box [-1, 1]^P; `app.engine.nn.init` gives the usual initializations."""
         return (-1.0,) * self.dim, (1.0,) * self.dim
+
+    def initialize(self, init: Mapping[str, Any]) -> Array | None:
+        """Every init kind is the network's own (`app.engine.nn.init`): fan-in aware, biases 0."""
+        return init_starts(
+            self,
+            str(init["kind"]),
+            int(init.get("count", 1)),
+            int(init.get("seed", 0)),
+            std=init.get("std"),
+            low=_scalar(init.get("low")),
+            high=_scalar(init.get("high")),
+        )
 
     @property
     def depth(self) -> int:
@@ -236,3 +250,15 @@ def make_network(
     if not isinstance(spec, NetworkSpec):
         spec = NetworkSpec.from_mapping(spec)
     return NetworkObjective(data, spec, batch)
+
+
+def _scalar(value: object) -> float | None:
+    """A bound given as one number, or as a box whose entries are all that number."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    values = [float(v) for v in value] if isinstance(value, list | tuple) else []
+    if values and all(v == values[0] for v in values):
+        return values[0]
+    raise NetworkError("network.init_range", low=value, high=value)
