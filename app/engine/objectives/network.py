@@ -23,6 +23,7 @@ counts it as 3 n P / 4 evaluations of a built-in 2-D surface.
 """
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, TypedDict
 
 import numpy as np
@@ -55,7 +56,7 @@ class NetworkObjective(BaseObjective):
     """A network (`NetworkSpec`) on a data set, with optional mini-batches."""
 
     title = "Neural network"
-    default_init = {"kind": "xavier", "count": 1, "seed": 0}  # the request gave no starts
+    default_init: Mapping[str, Any] = MappingProxyType({"kind": "xavier", "count": 1, "seed": 0})
 
     def __init__(
         self, data: Dataset, spec: NetworkSpec | None = None, batch: BatchSpec | None = None
