@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from app.engine.errors import EngineError
 from app.engine.types import Array, IntArray
 
 Kind = Literal["regression", "classification"]
@@ -247,23 +248,29 @@ DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec, _ in _ALL}
 _MAKERS: dict[str, Maker] = {spec.name: make for spec, make in _ALL}
 
 
+def _number(value: float) -> str:
+    """A bound as a student reads it: 10000 and 4294967295 whole, 0.05 as is."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def _check(spec: DatasetSpec, name: str, value: float) -> None:
-    """ValueError unless `value` lies in the range of the parameter `name`."""
+    """EngineError unless `value` lies in the range of the parameter `name`."""
     p = spec.param(name)
     assert p is not None
     if not (np.isfinite(value) and p.low <= value <= p.high):
-        raise ValueError(f"{spec.name}: {name} must be between {p.low:g} and {p.high:g}")
+        low, high = _number(p.low), _number(p.high)
+        raise EngineError("data.range", dataset=spec.name, param=name, low=low, high=high)
     if p.integer and value != int(value):
-        raise ValueError(f"{spec.name}: {name} must be a whole number")
+        raise EngineError("data.whole", dataset=spec.name, param=name)
 
 
 def _classes_of(spec: DatasetSpec, classes: int | None) -> int:
-    """The class count a request asks for: the default, a checked choice, or ValueError."""
+    """The class count a request asks for: the default, a checked choice, or EngineError."""
     p = spec.param("classes")
     fixed = 0 if spec.kind == "regression" else 2
     if p is None:
         if classes is not None and classes != fixed:
-            raise ValueError(f"{spec.name} has {fixed} classes; leave classes out")
+            raise EngineError("data.fixed_classes", dataset=spec.name, classes=fixed)
         return fixed
     if classes is None:
         return int(p.default)
@@ -271,13 +278,25 @@ def _classes_of(spec: DatasetSpec, classes: int | None) -> int:
     return classes
 
 
-def _spec_of(name: str) -> DatasetSpec:
-    """The catalogue entry `name`, or ValueError listing the valid names."""
+def dataset_spec(name: str) -> DatasetSpec:
+    """The catalogue entry `name`, or EngineError listing the valid names."""
     try:
         return DATASETS[name]
     except KeyError:
-        choices = ", ".join(DATASETS)
-        raise ValueError(f"unknown data set {name!r}; choose one of: {choices}") from None
+        raise EngineError("data.unknown", name=name, choices=", ".join(DATASETS)) from None
+
+
+def check_request(name: str, n: int, noise: float, seed: int, classes: int | None = None) -> int:
+    """The number of classes `make_dataset` would give, after checking every parameter.
+
+    Cheap (nothing is drawn): the web edge calls it while validating a request. Raises
+    EngineError naming the parameter and its range.
+    """
+    spec = dataset_spec(name)
+    _check(spec, "n", n)
+    _check(spec, "noise", noise)
+    _check(spec, "seed", seed)
+    return _classes_of(spec, classes)
 
 
 def make_dataset(name: str, n: int, noise: float, seed: int, classes: int | None = None) -> Dataset:
@@ -285,11 +304,8 @@ def make_dataset(name: str, n: int, noise: float, seed: int, classes: int | None
 
     `classes` applies to blobs and spiral (2 to 5; default 3); the other sets take None.
     """
-    spec = _spec_of(name)
-    _check(spec, "n", n)
-    _check(spec, "noise", noise)
-    _check(spec, "seed", seed)
-    c = _classes_of(spec, classes)
+    c = check_request(name, n, noise, seed, classes)
+    spec = DATASETS[name]
     rng = np.random.default_rng(int(seed))
     X, y = _MAKERS[name](rng, int(n), int(c))
     if spec.kind == "regression":

@@ -15,8 +15,12 @@ the batch of that step (see `app.engine.batches`) and `loss_and_grad` returns th
 `grad(w, None)`, `loss_and_grad(w, None)` and `loss(w)` always use the full data set.
 
 Cost: one loss-and-gradient row does about 2 n P multiply-adds (forward and backward) for the
-n samples it touches (N, or B with a batch); the runner's budget counts it as n P / 2
-evaluations of a built-in 2-D surface.
+n samples it touches; the runner's budget counts it as n P / 2 evaluations of a built-in 2-D
+surface. With batches n = B + N: each step also takes the full gradient, on which the runner
+judges convergence.
+
+Refusals a student can act on (a model that cannot learn the data set, a bad l2 or margin) are
+`EngineError`s with `model.*` catalogue keys; `check_fit` makes the model/data check alone.
 """
 
 from collections.abc import Iterator
@@ -26,6 +30,7 @@ import numpy as np
 
 from app.engine.batches import Batches, BatchSpec
 from app.engine.datasets import Dataset, Kind
+from app.engine.errors import EngineError
 from app.engine.objectives import losses
 from app.engine.objectives.base import BaseObjective, Box, Landmark
 from app.engine.types import Array, IntArray
@@ -43,16 +48,16 @@ def _blocks(k: int, per_row: int) -> Iterator[slice]:
 class AffineModel(BaseObjective):
     """An affine model with C outputs on a data set; subclasses pick the loss and the data kind."""
 
+    name: ClassVar[str]  # the key in MODELS
     kind: ClassVar[Kind]
     title: ClassVar[str]
     formula: ClassVar[str]
 
     def __init__(self, data: Dataset, l2: float = 0.0, batch: BatchSpec | None = None) -> None:
         """The model on `data` with weight decay `l2` >= 0 and optional mini-batches."""
-        if data.kind != self.kind:
-            raise ValueError(f"{self.title} needs a {self.kind} data set, not {data.kind}")
+        check_fit(self.name, data.kind, data.classes)
         if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError("l2 must be a finite number >= 0")
+            raise EngineError("model.l2", value=l2)
         self.data, self.l2 = data, float(l2)
         self.outputs = self._outputs(data)
         self.y = data.targets() if self.outputs == 1 else data.labels()  # as the loss wants it
@@ -60,7 +65,7 @@ class AffineModel(BaseObjective):
         self.names = self._names()
         self.batches = None if batch is None or batch.size >= data.n else Batches(data.n, batch)
         self.stochastic = self.batches is not None
-        samples = data.n if self.batches is None else self.batches.size
+        samples = data.n if self.batches is None else self.batches.size + data.n
         self.cost = max(1.0, samples * self.dim / 2.0)
 
     def _outputs(self, data: Dataset) -> int:
@@ -160,6 +165,7 @@ class LinearRegression(AffineModel):
     everywhere, and its global minimum is the least-squares (ridge, when l2 > 0) solution.
     """
 
+    name = "linear"
     kind = "regression"
     title = "Linear regression"
     formula = "L = mean((Xw + b − y)²) + l2·|w|²"
@@ -216,14 +222,13 @@ class LogisticRegression(Classifier):
     torch's binary_cross_entropy_with_logits (mean) plus l2, computed stably for any score.
     """
 
+    name = "logistic"
     title = "Logistic regression"
     formula = "L = mean(log(1 + e^s) − y·s) + l2·|w|², s = Xw + b"
 
     def __init__(self, data: Dataset, l2: float = 0.0, batch: BatchSpec | None = None) -> None:
         """The model; the data set must have exactly two classes."""
         super().__init__(data, l2, batch)
-        if data.classes != 2:
-            raise ValueError(f"logistic regression needs 2 classes, not {data.classes}")
         if self.dim == 2:
             self.domain = ((-4.0, 4.0), (-4.0, 4.0))
 
@@ -243,6 +248,7 @@ class LogisticRegression(Classifier):
 class SoftmaxClassifier(Classifier):
     """C classes: mean_n [logsumexp(s_n) - s_{n, y_n}] + l2 |W|^2 (torch's cross_entropy)."""
 
+    name = "softmax"
     title = "Softmax classifier"
     formula = "L = mean(log Σⱼ e^{sⱼ} − s_y) + l2·|W|², s = Wx + b"
 
@@ -257,23 +263,35 @@ class SoftmaxClassifier(Classifier):
 
 
 class SVMClassifier(Classifier):
-    """C classes: mean_n sum_{j != y_n} max(0, s_j - s_{y_n} + 1) + l2 |W|^2 (the notes' SVM).
+    """C classes: mean_n sum_{j != y_n} max(0, s_j - s_{y_n} + Δ) + l2 |W|^2 (the notes' SVM).
 
-    An SVM has scores, not probabilities: `probabilities` is the softmax of the scores, for
-    shading decision regions only; its highest class is the SVM's prediction.
+    The margin Δ is 1 by default (the notes' worked example uses 10; with l2 > 0 only the
+    ratio of Δ to the weights' scale matters). An SVM has scores, not probabilities:
+    `probabilities` is the softmax of the scores, for shading decision regions only; its
+    highest class is the SVM's prediction.
     """
 
+    name = "svm"
     title = "Multiclass SVM"
-    formula = "L = mean(Σ_{j≠y} max(0, sⱼ − s_y + 1)) + l2·|W|², s = Wx + b"
+    formula = "L = mean(Σ_{j≠y} max(0, sⱼ − s_y + Δ)) + l2·|W|², s = Wx + b"
+
+    def __init__(
+        self, data: Dataset, l2: float = 0.0, batch: BatchSpec | None = None, delta: float = 1.0
+    ) -> None:
+        """The model with margin `delta` > 0."""
+        if not (np.isfinite(delta) and delta > 0):
+            raise EngineError("model.delta", value=delta)
+        self.delta = float(delta)
+        super().__init__(data, l2, batch)
 
     def _outputs(self, data: Dataset) -> int:
         return data.classes
 
     def _data_loss(self, scores: Array, y: Array | IntArray) -> Array:
-        return losses.hinge(scores, np.asarray(y, dtype=np.int64))
+        return losses.hinge(scores, np.asarray(y, dtype=np.int64), self.delta)
 
     def _data_loss_grad(self, scores: Array, y: Array | IntArray) -> tuple[Array, Array]:
-        return losses.hinge_grad(scores, np.asarray(y, dtype=np.int64))
+        return losses.hinge_grad(scores, np.asarray(y, dtype=np.int64), self.delta)
 
 
 MODELS: dict[str, type[AffineModel]] = {
@@ -284,13 +302,36 @@ MODELS: dict[str, type[AffineModel]] = {
 }
 
 
-def make_model(
-    name: str, data: Dataset, l2: float = 0.0, batch: BatchSpec | None = None
-) -> AffineModel:
-    """The model `name` (linear, logistic, svm, softmax) on `data`, or ValueError."""
+def check_fit(name: str, kind: Kind, classes: int) -> None:
+    """EngineError unless the model `name` can learn a `kind` data set with `classes` classes.
+
+    Linear regression needs a numeric target; the classifiers need class labels, and logistic
+    regression exactly two classes.
+    """
     try:
         model = MODELS[name]
     except KeyError:
-        choices = ", ".join(MODELS)
-        raise ValueError(f"unknown model {name!r}; choose one of: {choices}") from None
-    return model(data, l2, batch)
+        raise EngineError("model.unknown", name=name, choices=", ".join(MODELS)) from None
+    if model.kind != kind:
+        raise EngineError(f"model.needs_{model.kind}", model=name)
+    if model is LogisticRegression and classes != 2:
+        raise EngineError("model.two_classes", model=name, classes=classes)
+
+
+def make_model(
+    name: str,
+    data: Dataset,
+    l2: float = 0.0,
+    batch: BatchSpec | None = None,
+    delta: float | None = None,
+) -> AffineModel:
+    """The model `name` (linear, logistic, svm, softmax) on `data`, or EngineError.
+
+    `delta` is the SVM's margin (default 1); the other models take None.
+    """
+    check_fit(name, data.kind, data.classes)
+    if name == "svm":
+        return SVMClassifier(data, l2, batch, 1.0 if delta is None else delta)
+    if delta is not None:
+        raise EngineError("model.delta_svm_only", model=name)
+    return MODELS[name](data, l2, batch)
