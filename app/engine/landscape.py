@@ -57,6 +57,17 @@ def landscape(
     return generic_slice(objective, (i, j), point, xs, ys)
 
 
+def work(objective: Objective, rx: int, ry: int) -> float:
+    """The work of an rx x ry landscape, in evaluations of a built-in 2-D surface.
+
+    Linear regression's closed form costs one unit per grid point; every other objective
+    evaluates its loss at each point, `objective.cost` units each (the logistic shortcut does
+    the same O(N) per point, only faster).
+    """
+    per_point = 1.0 if isinstance(objective, LinearRegression) else max(1.0, objective.cost)
+    return float(rx) * float(ry) * per_point
+
+
 def _checked(
     objective: Objective, params: tuple[int, int], point: Array, xs: Array, ys: Array
 ) -> tuple[int, int]:
