@@ -10,6 +10,7 @@ import { formatHash, parseHash } from "./url.js";
 const VIEWS = {
   descent: () => import("./descent.js"),
   conditioning: () => import("./conditioning.js"),
+  experiments: () => import("./experiments.js"),
 };
 const DEFAULT_VIEW = "descent";
 const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
