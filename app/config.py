@@ -19,6 +19,8 @@ class Settings:
     max_recorded_points: int = 1_000_000
     max_resolution: int = 512
     max_body_bytes: int = 4 * 1024 * 1024
+    max_gradcheck_probes: int = 16_384  # parameters x step sizes h in one gradient check
+    max_gradcheck_work: int = 500_000_000  # its evaluations of f x the objective's cost
     engine_threads: int = 2
     frame_batch_seconds: float = 0.05
 

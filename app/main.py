@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from app.api import errors
 from app.api.middleware import BodyLimit, NegotiatedGZip, SecurityHeaders
 from app.api.openapi import document
-from app.api.routes import catalogue, health, objectives, pages, runs, vendor
+from app.api.routes import catalogue, gradients, health, objectives, pages, runs, vendor
 from app.api.streaming import StreamStats
 from app.config import SETTINGS, Settings
 
@@ -22,7 +22,9 @@ DESCRIPTION = """Gradient descent on any objective, with the optimizers of `torc
 
 `POST /api/v1/runs` returns whole trajectories; `POST /api/v1/runs/stream` sends the same run
 as Server-Sent Events and resumes from `Last-Event-ID`. Every run is a pure function of its
-request: the same request gives the same numbers on any server.
+request: the same request gives the same numbers on any server. An objective is a surface, a
+quadratic, or a typed formula; `POST /api/v1/graph` shows a formula's backprop graph, and
+`POST /api/v1/gradcheck` checks any objective's gradient against finite differences.
 """
 
 
@@ -32,6 +34,7 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine_limiter = anyio.CapacityLimiter(settings.engine_threads)
+        app.state.timing_limiter = anyio.CapacityLimiter(1)  # live timings, one at a time
         yield
 
     app = FastAPI(
@@ -46,7 +49,7 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     app.state.stream_stats = StreamStats()
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(HTTPException, errors.http_error)
-    for module in (pages, catalogue, objectives, runs, health, vendor):
+    for module in (pages, catalogue, objectives, runs, gradients, health, vendor):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(NegotiatedGZip, minimum_size=1024, compresslevel=5)

@@ -1,19 +1,24 @@
 """One schema variant per kind of objective, each turning itself into an engine objective.
 
-A new kind is one class here (with `build`, `title` and `log_scale`), one engine module, and
-one line in `schemas.ObjectiveSpec`; runs, streams, starts, grids and descriptions need nothing
-else.
+A new kind is one class here (with `build`, `title` and `log_scale`) and its key in
+`OBJECTIVE_KINDS`, one engine module, and one line in `schemas.ObjectiveSpec`; runs, streams,
+starts, grids, descriptions and gradient checks need nothing else.
 """
 
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.engine.errors import EngineError
+from app.engine.expression import DEFAULT_LIMITS, ExpressionError, ExpressionObjective, parse
+from app.engine.expression.autodiff import order_variables
+from app.engine.expression.tokens import check_length
 from app.engine.objectives.base import Objective
 from app.engine.objectives.quadratic import MAX_DIM, QuadraticObjective, log_spaced
 from app.engine.objectives.surfaces import SURFACES, SurfaceObjective, get_surface
 from app.i18n import Lang, translate
+
+OBJECTIVE_KINDS = ("surface", "quadratic", "expression")  # each variant's one key: its tag
 
 
 class Model(BaseModel):
@@ -131,3 +136,79 @@ class QuadraticSpec(Model):
     def log_scale(self) -> bool:
         """Quadratic losses fall by decades: plot them on a log scale."""
         return True
+
+
+def _short_enough(text: str) -> str:
+    """Refuse empty or over-long text (`expr.too_long` at the first column past the limit)
+    before anything reads it."""
+    check_length(text)
+    return text
+
+
+# The schema states the limit; the check itself is the engine's, so the error has its column.
+ExpressionText = Annotated[
+    str,
+    Field(
+        json_schema_extra={"maxLength": DEFAULT_LIMITS.max_length},
+        description="A formula such as `x^2 + 3*sin(y)`: numbers, variables, + - * / ^ "
+        "(or **), parentheses, pi, e and the functions sin cos tan exp log sqrt abs tanh "
+        "sigmoid relu min max.",
+        examples=["x^2 + 3*sin(y)"],
+    ),
+    AfterValidator(_short_enough),
+]
+VariableName = Annotated[str, Field(min_length=1, max_length=DEFAULT_LIMITS.max_name)]
+DomainEnd = Annotated[float, Field(ge=-1e6, le=1e6)]
+Interval = Annotated[list[DomainEnd], Field(min_length=2, max_length=2)]
+
+
+class ExpressionSpec(Model):
+    """A formula typed by the student, minimised like any surface, with its exact gradient."""
+
+    expression: ExpressionText
+    variables: list[VariableName] | None = Field(
+        None,
+        min_length=1,
+        max_length=DEFAULT_LIMITS.max_variables,
+        description="The parameter order, exactly the names the formula uses; "
+        "default alphabetical.",
+        examples=[["y", "x"]],
+    )
+    domain: list[Interval] | None = Field(
+        None,
+        min_length=2,
+        max_length=2,
+        description="[[x0, x1], [y0, y1]] to plot, for two variables only; "
+        "default [[-3, 3], [-3, 3]].",
+    )
+
+    @model_validator(mode="after")
+    def well_formed(self) -> Self:
+        """Parse (cheap: the text is short and nesting is bounded) and check the variables and
+        the domain, so a bad formula is a 422 before any NumPy work is queued."""
+        expression = parse(self.expression)
+        if not expression.variables:
+            raise ExpressionError("expr.no_variables", 1)
+        names = order_variables(expression, self.variables)
+        if self.domain is not None:
+            (x0, x1), (y0, y1) = self.domain
+            if len(names) != 2 or not (x0 < x1 and y0 < y1):
+                raise ExpressionError("expr.domain")
+        return self
+
+    def build(self) -> Objective:
+        """The engine objective (it finds the minima on the domain: a few milliseconds)."""
+        domain = None
+        if self.domain is not None:
+            (x0, x1), (y0, y1) = self.domain
+            domain = ((x0, x1), (y0, y1))
+        return ExpressionObjective(self.expression, self.variables, domain)
+
+    def title(self, lang: Lang) -> str:
+        """The formula as typed."""
+        return self.expression
+
+    @property
+    def log_scale(self) -> bool:
+        """A typed formula may be negative: plot it on a linear scale."""
+        return False

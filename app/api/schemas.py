@@ -9,7 +9,14 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
-from app.api.objectives import Model, QuadraticSpec, SurfaceSpec, exactly_one_of
+from app.api.objectives import (
+    OBJECTIVE_KINDS,
+    ExpressionSpec,
+    Model,
+    QuadraticSpec,
+    SurfaceSpec,
+    exactly_one_of,
+)
 from app.config import CEILINGS
 from app.engine import optimizers as opt
 from app.engine.errors import EngineError
@@ -20,17 +27,20 @@ Ceil = CEILINGS
 def objective_kind(value: Any) -> str | None:
     """Which variant an objective is: the name of its one key."""
     if isinstance(value, dict):
-        keys = [k for k in ("surface", "quadratic") if k in value]
+        keys = [k for k in OBJECTIVE_KINDS if k in value]
         return keys[0] if len(keys) == 1 else None
     return getattr(value, "kind", None)
 
 
 ObjectiveSpec = Annotated[
-    Annotated[SurfaceSpec, Tag("surface")] | Annotated[QuadraticSpec, Tag("quadratic")],
+    Annotated[SurfaceSpec, Tag("surface")]
+    | Annotated[QuadraticSpec, Tag("quadratic")]
+    | Annotated[ExpressionSpec, Tag("expression")],
     Discriminator(
         objective_kind,
         custom_error_type="objective_kind",
-        custom_error_message='objective must be one of {"surface": name} or {"quadratic": {...}}',
+        custom_error_message='objective must be one of {"surface": name}, {"quadratic": {...}} '
+        'or {"expression": text}',
     ),
 ]
 

@@ -12,7 +12,7 @@ generated run is cheap; its document differs from the default app's only in thos
 (`test_settings.test_documents_differ_only_in_the_limits`). Below the schemathesis tests, the
 document's own JSON Schema (through jsonschema_rs, which schemathesis uses) is held against the
 server on the bodies that matter most: exactly one of `starts` and `init`, a quadratic's two
-forms, pairs and per-start lists.
+forms, pairs and per-start lists, and a typed formula's fields.
 """
 
 import json
@@ -130,6 +130,36 @@ BODIES = {
         "objective": {"surface": "bowl", "quadratic": {"dim": 2, "condition": 2}},
         "starts": [[1, 2]],
     },
+    "expression": {"objective": {"expression": "x^2 + 3*sin(y)"}, "starts": [[1, 2]]},
+    "expression with variables and domain": {
+        "objective": {"expression": "x*y", "variables": ["y", "x"], "domain": [[0, 1], [-1, 1]]},
+        "starts": [[1, 2]],
+    },
+    "expression, variables and domain null": {
+        "objective": {"expression": "x*y", "variables": None, "domain": None},
+        "starts": [[1, 2]],
+    },
+    "expression of 500 characters": {
+        "objective": {"expression": "x" + " " * 499},
+        "starts": [[1]],
+    },
+    "expression of 501 characters": {
+        "objective": {"expression": "x" + " " * 500},
+        "starts": [[1]],
+    },
+    "expression not text": {"objective": {"expression": 2}, "starts": [[1]]},
+    "domain of three intervals": {
+        "objective": {"expression": "x*y", "domain": [[0, 1], [0, 1], [0, 1]]},
+        "starts": [[1, 2]],
+    },
+    "interval of three ends": {
+        "objective": {"expression": "x*y", "domain": [[0, 1, 2], [0, 1]]},
+        "starts": [[1, 2]],
+    },
+    "expression and surface": {
+        "objective": {"expression": "x*y", "surface": "bowl"},
+        "starts": [[1, 2]],
+    },
 }
 
 
@@ -154,6 +184,9 @@ EXPECTED_STATUSES = {
     "POST /api/v1/runs": {"200", "413", "422"},
     "POST /api/v1/runs/stream": {"200", "413", "422"},
     "POST /api/v1/starts": {"200", "413", "422"},
+    "POST /api/v1/graph": {"200", "413", "422"},
+    "POST /api/v1/gradcheck": {"200", "413", "422"},
+    "POST /api/v1/gradcheck/cost": {"200", "413", "422"},
     "GET /healthz": {"200"},
 }
 
@@ -190,6 +223,9 @@ def test_reply_models_are_declared() -> None:
         "/api/v1/objectives/describe": "ObjectiveInfo",
         "/api/v1/objectives/grid": "GridResult",
         "/api/v1/starts": "StartsResult",
+        "/api/v1/graph": "GraphResult",
+        "/api/v1/gradcheck": "GradCheckResult",
+        "/api/v1/gradcheck/cost": "GradCostResult",
     }
     for path, model in refs.items():
         assert ok(path)["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
@@ -202,3 +238,53 @@ def test_no_tuple_schemas() -> None:
     assert "prefixItems" not in json.dumps(DOCUMENT)
     betas = DOCUMENT["components"]["schemas"]["AdamSpec"]["properties"]["betas"]["oneOf"][0]
     assert (betas["type"], betas["minItems"], betas["maxItems"]) == ("array", 2, 2)
+
+
+GRAPH_BODIES = {
+    "values": {"expression": "(x+y)*z", "values": {"x": -2, "y": 5, "z": -4}},
+    "no values": {"expression": "x"},
+    "values as a list": {"expression": "x", "values": [1]},
+    "a value as text": {"expression": "x", "values": {"x": "1"}},
+    "a name of 17 characters": {"expression": "x", "values": {"x" * 17: 1}},
+    "an extra field": {"expression": "x", "values": {"x": 1}, "h": 1},
+}
+
+
+@pytest.mark.parametrize("body", list(GRAPH_BODIES.values()), ids=list(GRAPH_BODIES))
+def test_the_graph_schema_allows_exactly_what_the_server_accepts(
+    small: httpx.Client, body: dict[str, Any]
+) -> None:
+    allowed = validator("GraphRequest").is_valid(body)
+    reply = small.post("/api/v1/graph", json=body)
+    assert reply.status_code == (200 if allowed else 422), reply.text
+
+
+CHECK_BODIES = {
+    "one h": {"h": 1e-5},
+    "a sweep": {"h": [1e-2, 1e-5, 1e-8]},
+    "h omitted": {},
+    "h at the ends": {"h": [1e-15, 10]},
+    "h too small": {"h": 1e-16},
+    "h too large": {"h": [10.5]},
+    "65 steps": {"h": [1e-5] * 65},
+    "no point": {"point": None},
+}
+
+
+@pytest.mark.parametrize("extra", list(CHECK_BODIES.values()), ids=list(CHECK_BODIES))
+def test_the_gradcheck_schema_allows_exactly_what_the_server_accepts(
+    small: httpx.Client, extra: dict[str, Any]
+) -> None:
+    body = {"objective": {"expression": "x^2 + y"}, "point": [1, 2], **extra}
+    allowed = validator("GradCheckRequest").is_valid(body)
+    reply = small.post("/api/v1/gradcheck", json=body)
+    assert reply.status_code == (200 if allowed else 422), reply.text
+
+
+def test_the_expression_schema_says_its_limits() -> None:
+    spec = DOCUMENT["components"]["schemas"]["ExpressionSpec"]
+    assert spec["properties"]["expression"]["maxLength"] == 500
+    assert spec["required"] == ["expression"]
+    assert spec["additionalProperties"] is False
+    graph = DOCUMENT["components"]["schemas"]["GraphRequest"]["properties"]["expression"]
+    assert graph["maxLength"] == 500

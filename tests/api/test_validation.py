@@ -25,7 +25,10 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "objective of no known kind",
         run_body(objective={}),
-        ["objective must be a surface ('surface': name) or a quadratic ('quadratic': ...)"],
+        [
+            "objective must be a surface ('surface': name), a quadratic ('quadratic': ...) "
+            "or an expression ('expression': text)"
+        ],
     ),
     (
         "missing optimizer name",

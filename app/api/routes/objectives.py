@@ -6,7 +6,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.errors import BODY_ERRORS, unprocessable
+from app.api.errors import BODY_ERRORS, refusal
 from app.api.grids import grid_reply
 from app.api.language import request_lang
 from app.api.schemas import (
@@ -56,7 +56,7 @@ def describe(req: ObjectiveRequest, lang: Lang) -> ObjectiveInfo:
     try:
         objective = spec.build()
     except EngineError as exc:
-        raise unprocessable(exc.render(lang), ("body", "objective")) from exc
+        raise refusal(exc, lang, ("body", "objective")) from exc
     low, high = objective.start_region
     domain = objective.domain
     return ObjectiveInfo(
@@ -90,5 +90,5 @@ def objective_grid(req: GridRequest, request: Request, lang: Language) -> GridRe
     try:
         objective = req.objective.build()
     except EngineError as exc:
-        raise unprocessable(exc.render(lang), ("body", "objective")) from exc
+        raise refusal(exc, lang, ("body", "objective")) from exc
     return grid_reply(objective, req.resolution, request.app.state.settings, lang)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.errors import BODY_ERRORS, unprocessable
+from app.api.errors import BODY_ERRORS, refusal, unprocessable
 from app.api.language import accepts_gzip, request_lang
 from app.api.runs import prepare, run_arrays, run_lists
 from app.api.schemas import RunArrays, RunRequest, RunResult, StartsRequest, StartsResult
@@ -16,6 +16,7 @@ from app.api.streaming import LAST_EVENT_ID, parse_last_event_id, sse_events
 from app.config import Settings
 from app.engine import starts
 from app.engine.errors import EngineError
+from app.engine.expression import ExpressionError
 from app.engine.session import Run
 from app.i18n import Lang
 
@@ -28,13 +29,15 @@ def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
     try:
         return prepare(req, settings)
     except EngineError as exc:
-        raise unprocessable(exc.render(lang), _location(exc, req)) from exc
+        raise refusal(exc, lang, _location(exc, req)) from exc
     except ValueError as exc:  # a check with no catalogue key yet: its English sentence
         raise unprocessable(str(exc)) from exc
 
 
 def _location(exc: EngineError, req: RunRequest) -> tuple[str, ...]:
     """The field an engine refusal is about (a cap, a per-start list), so the 422 names it."""
+    if isinstance(exc, ExpressionError):
+        return ("body", "objective")
     if exc.key == "error.steps_cap":
         return ("body", "steps")
     if exc.key in ("error.hyper_length", "error.betas_length"):
@@ -115,6 +118,9 @@ def create_starts(req: StartsRequest, request: Request, lang: Language) -> Start
     init = req.init.model_dump()
     try:
         objective = req.objective.build()
+    except EngineError as exc:
+        raise refusal(exc, lang, ("body", "objective")) from exc
+    try:
         k = starts.count(None, init, objective.dim)
         starts.check_count(k, request.app.state.settings.max_starts)
         w0 = starts.make(None, init, objective.start_region)
