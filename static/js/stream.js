@@ -1,6 +1,6 @@
 // Server-Sent Events over a POST fetch, resuming with Last-Event-ID if the connection drops.
 
-import { ApiError, headers, readError } from "./api.js";
+import { ApiError, apiError, headers } from "./api.js";
 import { t } from "./i18n.js";
 
 function parseEvent(block) {
@@ -43,7 +43,7 @@ export async function streamRun(body, { onFrame, signal, retries = 3 }) {
       const response = await fetch("/api/v1/runs/stream", {
         method: "POST", headers: headers(extra), body: JSON.stringify(body), signal,
       });
-      if (!response.ok) throw new ApiError(await readError(response));
+      if (!response.ok) throw await apiError(response);
       for await (const event of readEvents(response)) {
         const data = JSON.parse(event.data);
         if (event.name === "summary") return data;
