@@ -78,8 +78,7 @@ export function readEnds(reply) {
     starts.set(flat.subarray(offsets[i] * dim, (offsets[i] + 1) * dim), i * dim);
     ends.set(flat.subarray((offsets[i + 1] - 1) * dim, offsets[i + 1] * dim), i * dim);
   }
-  const status = Array.from(reply.statuses, (name) => name);
-  return { k, dim, starts, ends, codes, status };
+  return { k, dim, starts, ends, codes, status: reply.statuses };
 }
 
 // Which category each trajectory ends in: diverged; else the known minimum within the

@@ -11,7 +11,8 @@ import { acceptsExplain, categoriesOf, centreOf, round, showLegend } from "./exp
 import {
   defaultSpreads, defaultStd, drawShares, drawSpreads, drawStarts, explainInit, initRequest, readInit, spreadsToRun,
 } from "./experiments-init.js";
-import { DEFAULTS, LIMITS, objectiveOf, OWN, readState, writeState } from "./experiments-state.js";
+import { ExperimentsForm } from "./experiments-form.js";
+import { DEFAULTS, objectiveOf, readState, writeState } from "./experiments-state.js";
 import { analyseSweep, drawSweep, explainSweep, sweepRates, sweepRequest } from "./experiments-sweep.js";
 import { fmt, lang, t } from "./i18n.js";
 import { fitPlots, makeScale } from "./plots.js";
@@ -51,6 +52,7 @@ class ExperimentsView {
     this.results = { sweep: null, basins: null, init: null };
     this.status = null;
     this.plotted = null; // the basin map drawn while its timing was measured
+    this.form = new ExperimentsForm(root);
     this.plots = {
       sweep: this.q("plot-sweep"), basins: this.q("plot-basins"),
       shares: this.q("plot-shares"), spreads: this.q("plot-spreads"), starts: this.q("plot-starts"),
@@ -96,29 +98,16 @@ class ExperimentsView {
     ]);
     this.surfaces = new Map(surfaces.map((s) => [s.name, s]));
     this.optimizers = new Map(optimizers.map((o) => [o.name, o]));
-    const keep = (select) => select.value;
-    const objective = keep(this.q("objective")), optimizer = keep(this.q("optimizer"));
-    this.q("objective").replaceChildren(
-      ...surfaces.map((s) => new Option(s.title, s.name)),
-      new Option(t("page.exp.objective_quadratic"), OWN.quadratic),
-      new Option(t("page.exp.objective_expression"), OWN.expression),
-    );
-    this.q("optimizer").replaceChildren(...optimizers.map((o) => new Option(o.title, o.name)));
-    if (objective) this.q("objective").value = objective;
-    if (optimizer) this.q("optimizer").value = optimizer;
+    this.form.fill(surfaces, optimizers);
   }
 
   wire() {
     const commit = () => { this.save(); this.refresh().catch(() => {}); };
-    const place = () => { // a new objective: start, mean and spreads follow its domain again
-      for (const role of ["start-x", "start-y", "mean-x", "mean-y", "std", "spreads"]) this.q(role).value = "";
-      this.showObjectiveFields();
-      commit();
-    };
+    const place = () => { this.form.clearPlacement(); commit(); };
     for (const button of this.root.querySelectorAll("[data-experiment]")) {
       button.addEventListener("click", () => {
         this.state.exp = button.dataset.experiment;
-        this.showExperiment();
+        this.form.showExperiment(this.state.exp);
         commit();
       }, { signal: this.listeners.signal });
     }
@@ -128,7 +117,7 @@ class ExperimentsView {
     for (const role of ["optimizer", "lr", "steps", "tol", "start-x", "start-y", "R", "mean-x", "mean-y", "std", "count", "seed", "spreads"]) {
       this.on(role, "change", commit);
     }
-    this.on("metric", "change", () => { this.save(); this.render("sweep"); });
+    this.on("metric", "change", () => { this.save(); this.render("sweep").catch((error) => this.showError(error)); });
     this.on("run", "click", () => this.refresh({ fresh: true }).catch(() => {}));
   }
 
@@ -138,83 +127,16 @@ class ExperimentsView {
     const state = readState(params, new Set(this.surfaces.keys()));
     if (!this.optimizers.has(state.opt)) state.opt = DEFAULTS.opt;
     this.state = state;
-    this.writeControls();
+    this.form.write(state);
     if (initial) this.save({ push: false });
     await this.refresh().catch(() => {});
   }
 
-  writeControls() {
-    const s = this.state;
-    const set = (role, value) => { this.q(role).value = value === null || value === undefined ? "" : String(value); };
-    set("objective", s.obj);
-    set("kappa", s.k);
-    set("expr", s.expr);
-    set("optimizer", s.opt);
-    set("lr", s.lr);
-    set("steps", s.steps);
-    set("tol", s.tol);
-    for (const radio of this.root.querySelectorAll('[data-role="metric"] input')) radio.checked = radio.value === s.metric;
-    set("start-x", s.start?.[0]);
-    set("start-y", s.start?.[1]);
-    set("R", s.R);
-    set("mean-x", s.mean?.[0]);
-    set("mean-y", s.mean?.[1]);
-    set("std", s.std);
-    set("count", s.count);
-    set("seed", s.seed);
-    set("spreads", s.spreads?.map(String).join(", "));
-    this.showExperiment();
-    this.showObjectiveFields();
-  }
-
-  // The controls, read back (and snapped into range) as a state.
-  readControls() {
-    const value = (role) => this.q(role).value.trim();
-    const number = (role, [lo, hi], fallback, whole = false) => {
-      const v = value(role) === "" ? NaN : Number(value(role));
-      if (!Number.isFinite(v)) return fallback;
-      const clamped = Math.min(hi, Math.max(lo, v));
-      return whole ? Math.round(clamped) : clamped;
-    };
-    const point = (a, b) => {
-      const p = [number(a, [-1e6, 1e6], NaN), number(b, [-1e6, 1e6], NaN)];
-      return p.every(Number.isFinite) ? p : null;
-    };
-    const spreads = value("spreads").split(/[,，\s]+/).filter(Boolean).map(Number)
-      .filter((v) => Number.isFinite(v) && v >= 0 && v <= LIMITS.std[1]).slice(0, LIMITS.spreads);
-    const metric = this.root.querySelector('[data-role="metric"] input:checked')?.value ?? DEFAULTS.metric;
-    return {
-      exp: this.state.exp, obj: this.q("objective").value,
-      k: number("kappa", LIMITS.k, DEFAULTS.k), expr: value("expr").slice(0, LIMITS.expr) || DEFAULTS.expr,
-      opt: this.q("optimizer").value, lr: number("lr", LIMITS.lr, DEFAULTS.lr),
-      steps: number("steps", LIMITS.steps, DEFAULTS.steps, true), tol: number("tol", LIMITS.tol, DEFAULTS.tol),
-      metric, start: point("start-x", "start-y"), R: number("R", LIMITS.R, DEFAULTS.R, true),
-      mean: point("mean-x", "mean-y"), std: number("std", LIMITS.std, null),
-      count: number("count", LIMITS.count, DEFAULTS.count, true), seed: number("seed", LIMITS.seed, DEFAULTS.seed, true),
-      spreads: spreads.length ? spreads : null,
-    };
-  }
-
   save({ push = true } = {}) {
-    if (push) this.state = this.readControls();
-    this.writeControls();
-    this.ctx.save(writeState(this.state), { push });
-  }
-
-  showExperiment() {
-    const exp = this.state.exp;
-    for (const button of this.root.querySelectorAll("[data-experiment]")) {
-      button.setAttribute("aria-pressed", String(button.dataset.experiment === exp));
-    }
-    for (const panel of this.root.querySelectorAll("[data-panel]")) panel.hidden = panel.dataset.panel !== exp;
-    this.q("lr-field").hidden = exp === "sweep"; // the sweep chooses its own rates
-    this.root.dataset.experiment = exp;
+    if (push) this.state = this.form.read(this.state.exp);
+    this.form.write(this.state);
     fitPlots(Object.values(this.plots));
-  }
-
-  showObjectiveFields() {
-    this.q("kappa-field").hidden = this.q("objective").value !== OWN.quadratic;
-    this.q("expr-field").hidden = this.q("objective").value !== OWN.expression;
+    this.ctx.save(writeState(this.state), { push });
   }
 
   // ---- requests -----------------------------------------------------------------------
@@ -235,10 +157,8 @@ class ExperimentsView {
       const objective = objectiveOf(this.state);
       const info = await this.describe(objective, signal);
       if (gen !== this.gen) return;
-      this.info = info;
       this.showObjective(info);
-      const run = { sweep: () => this.sweep(objective, info, signal, fresh), basins: () => this.basins(objective, info, signal, fresh), init: () => this.init(objective, info, signal, fresh) };
-      const result = await run[exp]();
+      const result = await this[exp](objective, info, signal, fresh); // sweep(), basins() or init()
       if (gen !== this.gen) return;
       this.results[exp] = result;
       await this.render(exp);
@@ -407,16 +327,11 @@ class ExperimentsView {
 
   showObjective(info) {
     const surface = this.surfaces.get(this.state.obj);
-    this.q("formula").textContent = surface ? surface.formula : info.title;
-    this.q("lesson").textContent = surface ? surface.lesson : "";
-    const placeholder = (role, value) => { this.q(role).placeholder = fmt(value); };
-    const start = this.sweepStart(info), init = this.initSettings(info);
-    placeholder("start-x", start[0]);
-    placeholder("start-y", start[1]);
-    placeholder("mean-x", init.mean[0]);
-    placeholder("mean-y", init.mean[1]);
-    placeholder("std", init.std);
-    this.q("spreads").placeholder = defaultSpreads(info.domain).map((v) => fmt(v, { maximumSignificantDigits: 3 })).join(", ");
+    const init = this.initSettings(info);
+    this.form.showObjective({
+      formula: surface ? surface.formula : info.title, lesson: surface ? surface.lesson : "",
+      start: this.sweepStart(info), mean: init.mean, std: init.std, spreads: defaultSpreads(info.domain),
+    });
   }
 
   showStatus(key, params = {}) {
@@ -436,7 +351,7 @@ class ExperimentsView {
     if (this.status) this.showStatus(...this.status);
     for (const exp of Object.keys(this.results)) if (exp === this.state.exp) this.render(exp).catch(() => {});
     this.loadCatalogues(this.listeners.signal)
-      .then(() => { this.writeControls(); return this.refresh(); })
+      .then(() => { this.form.write(this.state); return this.refresh(); })
       .catch((error) => { if (!isAbort(error)) this.showError(error); });
   }
 }

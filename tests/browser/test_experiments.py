@@ -2,13 +2,14 @@
 where theory says, the basin map of Himmelblau shows its four basins, Gaussian initialization on
 the double well reaches one minimum at spread 0 and both when wide; both languages; the URL."""
 
+import contextlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from tests.browser.conftest import Console, screenshot
 from tests.browser.helpers import hash_params, role
@@ -191,3 +192,39 @@ def test_a_bad_formula_is_said_in_words(page: Page, server_url: str, console: Co
     assert text.startswith("Could not run this experiment:"), text
     assert "column" in text, text
     assert [e for e in console.errors if "422" not in e] == []
+
+
+def test_hidden_view_stops_its_work_and_resumes(
+    page: Page, server_url: str, console: Console
+) -> None:
+    gen = open_experiment(page, server_url, "#experiments?exp=basins&obj=himmelblau&R=16")
+    held: list[Route] = []
+    bodies: list[str] = []
+    page.route("**/api/v1/runs", lambda route: held.append(route))
+    page.on(
+        "request", lambda r: bodies.append(r.post_data or "") if r.url.endswith("/runs") else None
+    )
+    page.fill(q("R"), "24")
+    page.press(q("R"), "Enter")
+    page.wait_for_function(
+        "() => document.querySelector('[data-view=experiments] [data-role=status]')"
+        ".textContent.startsWith('Running')"
+    )
+    page.click("[data-view-link=descent]")  # hidden while its request is still out
+    page.unroute("**/api/v1/runs")
+    for route in held:
+        with contextlib.suppress(Exception):  # the page has already given up on it
+            route.continue_()
+    page.wait_for_timeout(300)
+    assert page.get_attribute(EXPERIMENTS, "data-drawn") is None  # nothing drawn while hidden
+    page.click("[data-view-link=experiments]")
+    wait_drawn(page, "basins", gen)
+    [heat] = [t for t in traces(page, "plot-basins") if t["meta"] == "gdviz:basins"]
+    assert len(heat["z"]) == 24
+    explain = page.evaluate(
+        """async () => Boolean((await (await fetch('/openapi.json')).json())
+                 .components.schemas.RunRequest.properties.explain)"""
+    )
+    if explain:  # big runs leave their sentences out once the server can
+        assert all('"explain":false' in body for body in bodies if '"grid"' in body)
+    assert console.errors == []
