@@ -2,6 +2,8 @@
 
 Two reply formats: `lists` (JSON lists per trajectory, the default) and `arrays` (typed arrays,
 base64 of little-endian values, as Plotly reads them). Neither ever holds NaN or Infinity.
+With `explain` false the sentences are left out, and so is their cost: `messages` is empty in
+the arrays format, and each trajectory's `message` is "" in lists and in a stream's summary.
 """
 
 import base64
@@ -115,10 +117,10 @@ def _add_extras(out: dict[str, Any], frame: Frame, arrays: bool) -> None:
         }
 
 
-def summary_payload(run: Run, lang: Lang) -> list[dict[str, Any]]:
-    """How each trajectory ended, with its explanation in `lang`."""
+def summary_payload(run: Run, lang: Lang, explain: bool = True) -> list[dict[str, Any]]:
+    """How each trajectory ended, with its explanation in `lang` (or "" without `explain`)."""
     summary = run.summary()
-    messages = run.explain(lang)
+    messages = run.explain(lang) if explain else [""] * len(summary.status)
     statuses = [STATUSES[code] for code in summary.status.tolist()]
     return [
         {
@@ -141,7 +143,7 @@ def summary_payload(run: Run, lang: Lang) -> list[dict[str, Any]]:
     ]
 
 
-def run_lists(run: Run, lang: Lang) -> dict[str, Any]:
+def run_lists(run: Run, lang: Lang, explain: bool = True) -> dict[str, Any]:
     """The whole run, one entry per trajectory with JSON lists."""
     got = run.collect()
     cuts = got.offsets[1:-1]
@@ -157,14 +159,14 @@ def run_lists(run: Run, lang: Lang) -> dict[str, Any]:
     if got.grad is not None:
         columns["grad"] = split(got.grad)
     trajectories = []
-    for i, end in enumerate(summary_payload(run, lang)):
+    for i, end in enumerate(summary_payload(run, lang, explain)):
         item = {name: values[i] for name, values in columns.items()}
         item.update((key, end[key]) for key in ("status", "steps_taken", "grad_norm", "message"))
         trajectories.append(item)
     return {"trajectories": trajectories}
 
 
-def run_arrays(run: Run, lang: Lang) -> dict[str, Any]:
+def run_arrays(run: Run, lang: Lang, explain: bool = True) -> dict[str, Any]:
     """The whole run as typed arrays (see `schemas.RunArrays`)."""
     got: Collected = run.collect()
     s = got.summary
@@ -180,7 +182,7 @@ def run_arrays(run: Run, lang: Lang) -> dict[str, Any]:
         "status": typed(s.status, "u1"),
         "steps_taken": typed(s.steps_taken, "i4"),
         "grad_norm": typed(_finite(s.grad_norm), "f8"),
-        "messages": run.explain(lang),
+        "messages": run.explain(lang) if explain else [],
     }
     if got.grad is not None:
         out["grad"] = typed(got.grad, "f8", (n, p))

@@ -219,6 +219,11 @@ class RunRequest(Model):
         None, gt=0, le=1e100, description="Diverged when a coordinate passes ±bound."
     )
     include_grad: bool = Field(False, description="Also record the gradient at each point.")
+    explain: bool = Field(
+        True,
+        description="Say in words how each trajectory ended; false leaves the sentences out "
+        '(`messages` is empty, each `message` ""): faster for many starts.',
+    )
     format: Literal["lists", "arrays"] = Field(
         "lists", description="`lists`: JSON lists per trajectory; `arrays`: typed arrays."
     )
@@ -304,7 +309,9 @@ class RunArrays(Model):
     status: TypedArray
     steps_taken: TypedArray
     grad_norm: TypedArray
-    messages: list[str]
+    messages: list[str] = Field(
+        description="One sentence per trajectory; none when the request's `explain` is false."
+    )
 
 
 class GridResult(Model):

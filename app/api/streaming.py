@@ -75,6 +75,7 @@ async def sse_events(
     disconnected: Callable[[], Awaitable[bool]],
     arrays: bool = False,
     lang: Lang = "en",
+    explain: bool = True,
 ) -> AsyncIterator[bytes]:
     """The event stream of one run: `frame` events, then one `summary` event.
 
@@ -95,7 +96,9 @@ async def sse_events(
                 yield event("frame", data, step)
             if await disconnected():
                 return
-        summary = await anyio.to_thread.run_sync(summary_payload, run, lang, limiter=limiter)
+        summary = await anyio.to_thread.run_sync(
+            summary_payload, run, lang, explain, limiter=limiter
+        )
         yield event("summary", orjson.dumps({"trajectories": summary}))
     finally:
         stats.active -= 1

@@ -55,7 +55,8 @@ GZIP_MIN_BYTES = 1024
 def _whole_run(req: RunRequest, settings: Settings, lang: Lang, gzip_ok: bool) -> Response:
     """Plan, run, encode and compress, all in this worker thread (never on the event loop)."""
     run = prepare_or_422(req, settings, lang)
-    reply = run_arrays(run, lang) if req.format == "arrays" else run_lists(run, lang)
+    encode = run_arrays if req.format == "arrays" else run_lists
+    reply = encode(run, lang, req.explain)
     body = orjson.dumps(reply)
     if gzip_ok and len(body) >= GZIP_MIN_BYTES:
         headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
@@ -104,6 +105,7 @@ async def stream_run(
         request.is_disconnected,
         arrays=req.format == "arrays",
         lang=lang,
+        explain=req.explain,
     )
     return StreamingResponse(
         events,
