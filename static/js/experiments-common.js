@@ -12,7 +12,8 @@ export const OKABE_ITO = {
   blue: "#0072B2", vermillion: "#D55E00", purple: "#CC79A7", black: "#000000",
 };
 const MINIMUM_COLORS = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.sky, OKABE_ITO.yellow];
-const GREY = "#9a9a9a";
+// Greys told apart by lightness: "somewhere else" light, "not converged" dark.
+const LIGHT_GREY = "#d0d0d0", DARK_GREY = "#6b6b6b";
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const TOLERANCE = 0.02; // an end point within this fraction of the domain's diagonal reaches a minimum
 
@@ -24,8 +25,8 @@ export function categoriesOf(info) {
     ...minima.map((m, i) => ({
       id: `min${i}`, minimum: m, letter: LETTERS[i % LETTERS.length], color: MINIMUM_COLORS[i % MINIMUM_COLORS.length],
     })),
-    { id: "elsewhere", color: OKABE_ITO.black },
-    { id: "max_steps", color: GREY },
+    { id: "elsewhere", color: LIGHT_GREY },
+    { id: "max_steps", color: DARK_GREY },
     { id: "diverged", color: OKABE_ITO.vermillion },
   ];
 }
