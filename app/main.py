@@ -13,7 +13,17 @@ from starlette.exceptions import HTTPException
 from app.api import errors
 from app.api.middleware import BodyLimit, NegotiatedGZip, SecurityHeaders
 from app.api.openapi import document
-from app.api.routes import catalogue, gradients, health, lessons, objectives, pages, runs, vendor
+from app.api.routes import (
+    catalogue,
+    gradients,
+    health,
+    lessons,
+    objectives,
+    pages,
+    runs,
+    share,
+    vendor,
+)
 from app.api.streaming import StreamStats
 from app.config import SETTINGS, Settings
 
@@ -52,6 +62,7 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     for module in (pages, catalogue, objectives, runs, gradients, health, vendor):
         app.include_router(module.router)
     app.include_router(lessons.router)
+    app.include_router(share.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(NegotiatedGZip, minimum_size=1024, compresslevel=5)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
