@@ -15,9 +15,12 @@ from app.api.middleware import BodyLimit, NegotiatedGZip, SecurityHeaders
 from app.api.openapi import document
 from app.api.routes import (
     catalogue,
+    data,
     gradients,
     health,
+    landscape,
     lessons,
+    models,
     objectives,
     pages,
     runs,
@@ -59,7 +62,8 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     app.state.stream_stats = StreamStats()
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(HTTPException, errors.http_error)
-    for module in (pages, catalogue, objectives, runs, gradients, health, vendor):
+    routers = (pages, catalogue, objectives, runs, gradients, data, landscape, models, health)
+    for module in (*routers, vendor):
         app.include_router(module.router)
     app.include_router(lessons.router)
     app.include_router(share.router)

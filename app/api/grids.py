@@ -33,6 +33,12 @@ def grid_reply(objective: Objective, resolution: int, settings: Settings, lang: 
         x, y, z = grid_values(objective, resolution)
     except EngineError as exc:
         raise unprocessable(exc.render(lang)) from exc
+    return grid_result(x, y, z)
+
+
+def grid_result(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> GridResult:
+    """x (R_x,), y (R_y,) and z (R_y, R_x) as float32 typed arrays; non-finite z as NaN, and
+    zmin, zmax over the finite values (0 when there are none)."""
     finite = z[np.isfinite(z)]
     z32 = np.clip(np.where(np.isfinite(z), z, np.nan), -3e38, 3e38)
     return GridResult(

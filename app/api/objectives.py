@@ -18,7 +18,7 @@ from app.engine.objectives.quadratic import MAX_DIM, QuadraticObjective, log_spa
 from app.engine.objectives.surfaces import SURFACES, SurfaceObjective, get_surface
 from app.i18n import Lang, translate
 
-OBJECTIVE_KINDS = ("surface", "quadratic", "expression")  # each variant's one key: its tag
+OBJECTIVE_KINDS = ("surface", "quadratic", "expression", "model")  # each variant's key: its tag
 
 
 class Model(BaseModel):

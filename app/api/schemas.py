@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
+from app.api.data_objectives import ModelSpec
 from app.api.objectives import (
     OBJECTIVE_KINDS,
     ExpressionSpec,
@@ -35,12 +36,13 @@ def objective_kind(value: Any) -> str | None:
 ObjectiveSpec = Annotated[
     Annotated[SurfaceSpec, Tag("surface")]
     | Annotated[QuadraticSpec, Tag("quadratic")]
-    | Annotated[ExpressionSpec, Tag("expression")],
+    | Annotated[ExpressionSpec, Tag("expression")]
+    | Annotated[ModelSpec, Tag("model")],
     Discriminator(
         objective_kind,
         custom_error_type="objective_kind",
-        custom_error_message='objective must be one of {"surface": name}, {"quadratic": {...}} '
-        'or {"expression": text}',
+        custom_error_message='objective must be one of {"surface": name}, {"quadratic": {...}}, '
+        '{"expression": text} or {"model": name, "dataset": {...}}',
     ),
 ]
 

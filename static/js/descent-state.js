@@ -1,5 +1,6 @@
 // The descent view's state as a plain object, to and from the URL:
 // #descent?surface=rosenbrock&opt=adam&lr=0.02&starts=-1.5,2;1.5,-0.5
+// or, for a formula of one's own, #descent?expr=x^2%2B3*sin(y)&opt=adam...
 // Hyperparameters appear under their torch names when they differ from torch's defaults.
 
 import { formatPoints, parsePoints, readNumber } from "./url.js";
@@ -7,15 +8,18 @@ import { formatPoints, parsePoints, readNumber } from "./url.js";
 export const DEFAULTS = { surface: "himmelblau", opt: "sgd", lr: 0.01, steps: 500, tol: 1e-4 };
 export const LR_RANGE = [1e-4, 10];
 export const RACE_DEFAULT = ["sgd", "adam", "rmsprop"];
+export const MAX_EXPR = 500; // characters of a formula the URL carries
 
 // params: URLSearchParams; surfaces, optimizers: Maps of the server's catalogues.
 export function readState(params, surfaces, optimizers) {
   const surface = surfaces.has(params.get("surface")) ? params.get("surface") : DEFAULTS.surface;
+  const typed = params.get("expr");
+  const expr = typed === null ? null : typed.slice(0, MAX_EXPR);
   const opt = optimizers.has(params.get("opt")) ? params.get("opt") : DEFAULTS.opt;
   const race = params.has("race")
     ? params.get("race").split(",").filter((name) => optimizers.has(name)) : null;
   return {
-    surface, opt, race,
+    surface, expr, opt, race,
     lr: readNumber(params, "lr", DEFAULTS.lr, ...LR_RANGE),
     hyper: readHyperParams(params, optimizers.get(opt).defaults),
     starts: parsePoints(params.get("starts"), 2),
@@ -41,7 +45,9 @@ function readHyperParams(params, defaults) {
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 export function writeState(state, defaults) {
-  const params = new URLSearchParams({ surface: state.surface, opt: state.opt, lr: String(state.lr) });
+  const params = new URLSearchParams(state.expr !== null ? { expr: state.expr } : { surface: state.surface });
+  params.set("opt", state.opt);
+  params.set("lr", String(state.lr));
   for (const [name, value] of Object.entries(state.hyper)) {
     if (same(value, defaults[name])) continue;
     params.set(name, typeof value === "boolean" ? (value ? "1" : "0") : [value].flat().join(","));

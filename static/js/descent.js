@@ -1,10 +1,12 @@
-// The descent view: pick a surface and an optimizer, click starts, watch the trajectories.
-// It owns its root element and finds its controls inside it; its state round-trips through
-// the URL (descent-state.js); a generation counter drops replies meant for a surface the
-// student has already left.
+// The descent view: pick a surface (or type a formula of one's own) and an optimizer, click
+// starts, watch the trajectories. It owns its root element and finds its controls inside it;
+// its state round-trips through the URL (descent-state.js); a generation counter drops replies
+// meant for a surface the student has already left.
 
 /* global Plotly */
 import { getJSON, isAbort, postJSON } from "./api.js";
+import { DescentFormula, EXPRESSION } from "./descent-formula.js";
+import { expressionLesson, expressionObjective, fetchGrid, surfaceObjective } from "./descent-objective.js";
 import { readState, writeState } from "./descent-state.js";
 import { t } from "./i18n.js";
 import { OptimizerForm } from "./optimizer-form.js";
@@ -48,7 +50,9 @@ class DescentView {
     this.loading = Promise.resolve();
     this.surfaces = new Map();
     this.form = null;
-    this.surface = null;
+    this.formula = null;
+    this.objective = null; // what is plotted and run: see descent-objective.js
+    this.runnable = true; // false while the formula box holds nothing to run
     this.starts = [];
     this.active = true;
     this.plots = { surface: this.q("plot-surface"), contour: this.q("plot-contour"), loss: this.q("plot-loss") };
@@ -71,6 +75,12 @@ class DescentView {
     this.wireControls();
     this.showSpeed();
     await this.apply(params, { initial: true });
+  }
+
+  // Clicks on the contour map add starts (Plotly gives a div its `on` when it first draws).
+  listenForClicks() {
+    if (this.clickable) return;
+    this.clickable = true;
     this.plots.contour.on("plotly_click", (event) => {
       const point = event.points[0];
       this.addStarts([[round(point.x), round(point.y)]]);
@@ -101,11 +111,16 @@ class DescentView {
     this.surfaces = new Map(surfaces.map((s) => [s.name, s]));
     this.q("surface").replaceChildren(...surfaces.map((s) => new Option(s.title, s.name)));
     this.form = new OptimizerForm((role) => this.q(role), optimizers);
+    this.formula = new DescentFormula({
+      q: (role) => this.q(role), signal: this.listeners.signal,
+      use: (info, text, options) => this.useFormula(info, text, options),
+      blocked: (on) => this.setRunnable(!on),
+    });
   }
 
   wireControls() {
     const save = () => this.save();
-    this.on("surface", "change", () => { this.loadSurface(this.q("surface").value, []).catch(toast); save(); });
+    this.on("surface", "change", () => this.pickSurface(this.q("surface").value).catch(toast));
     this.on("optimizer", "change", () => { this.form.showRule({}); save(); });
     this.on("lr", "input", () => this.form.showLearningRate());
     this.on("lr", "change", save);
@@ -139,8 +154,9 @@ class DescentView {
   // ---- state and the URL --------------------------------------------------------------
 
   state() {
+    const expr = this.objective?.expression ?? null;
     return {
-      surface: this.q("surface").value, ...this.form.get(), starts: this.starts,
+      surface: expr === null ? this.objective?.spec.surface : null, expr, ...this.form.get(), starts: this.starts,
       steps: Number(this.q("steps").value), tol: Number(this.q("tol").value),
     };
   }
@@ -156,8 +172,9 @@ class DescentView {
     this.q("steps").value = String(state.steps);
     this.q("tol").value = String(state.tol);
     const sameStarts = JSON.stringify(state.starts) === JSON.stringify(this.starts);
-    if (initial || state.surface !== this.surface?.name) {
-      const loading = this.loadSurface(state.surface, state.starts);
+    const shown = this.objective ? this.objective.expression ?? this.objective.spec.surface : null;
+    if (initial || (state.expr ?? state.surface) !== shown || (state.expr === null) === this.formula.shown) {
+      const loading = this.openState(state);
       if (initial) await loading;
       else loading.catch(toast);
     } else if (!sameStarts) {
@@ -165,7 +182,36 @@ class DescentView {
       this.starts = state.starts;
       this.showStarts();
     }
-    if (initial) this.save({ push: false });
+    if (initial && this.objective) this.save({ push: false });
+  }
+
+  // The surface or the formula a URL names, with its starts (no history entry of its own).
+  openState({ surface, expr, starts }) {
+    if (expr !== null) return this.formula.open(expr, { push: null, starts });
+    this.formula.show(false);
+    return this.loadSurface(surface, starts);
+  }
+
+  // The picker: a surface of the catalogue, or "Your own function".
+  async pickSurface(value) {
+    if (value === EXPRESSION) { await this.formula.open(undefined, { push: true }); return; }
+    this.formula.show(false);
+    const loading = this.loadSurface(value, []);
+    this.save();
+    await loading;
+  }
+
+  // A valid formula of two variables from the box: plot it (unless it is plotted already).
+  useFormula(info, text, { push, starts = [] }) {
+    if (this.objective?.expression === text) return this.loading;
+    const loading = this.loadObjective(expressionObjective(info, text), starts);
+    if (push !== null) this.save({ push });
+    return loading;
+  }
+
+  setRunnable(on) {
+    this.runnable = on;
+    for (const role of ["run", "step", "gaussian"]) this.q(role).disabled = !on;
   }
 
   // ---- controls -----------------------------------------------------------------------
@@ -182,39 +228,43 @@ class DescentView {
   // ---- surfaces and starts ------------------------------------------------------------
 
   loadSurface(name, starts) {
-    this.loading = this.showSurface(name, starts).catch((error) => {
+    return this.loadObjective(surfaceObjective(this.surfaces.get(name)), starts);
+  }
+
+  loadObjective(objective, starts) {
+    this.loading = this.showObjective(objective, starts).catch((error) => {
       if (!isAbort(error)) throw error;
     });
     return this.loading;
   }
 
-  async showSurface(name, starts) {
+  async showObjective(objective, starts) {
     const gen = ++this.gen;
     this.gridFetch?.abort(); // the grid of the surface we leave is not needed any more
     const gridFetch = new AbortController();
     this.gridFetch = gridFetch;
     this.runs.reset();
     this.starts = starts.slice(0, MAX_STARTS);
-    const surface = this.surfaces.get(name);
-    this.surface = surface;
-    this.q("surface").value = name;
+    this.objective = objective;
+    if (objective.expression === null) this.q("surface").value = objective.spec.surface;
     this.showSurfaceText();
-    const [[x0, x1], [y0, y1]] = surface.domain;
+    const [[x0, x1], [y0, y1]] = objective.domain;
     this.q("g-std").value = (0.15 * Math.max(x1 - x0, y1 - y0)).toPrecision(2);
     this.layer.clear();
-    const raw = await getJSON(`/api/v1/surfaces/${name}/grid?resolution=128`, { signal: gridFetch.signal });
+    const raw = await fetchGrid(objective, { signal: gridFetch.signal });
     if (gen !== this.gen) return; // the student has moved on to another surface
     const grid = { x: decodeTyped(raw.x), y: decodeTyped(raw.y), z: decodeTyped(raw.z) };
-    const scale = makeScale(surface.log_scale, raw.zmin);
-    const geometry = { domain: surface.domain, names: ["x", "y"], revision: name };
+    const scale = makeScale(objective.log_scale, raw.zmin);
+    const geometry = { domain: objective.domain, names: objective.names, revision: objective.key };
     const z = await drawContour(this.plots.contour, grid, scale, geometry);
+    this.listenForClicks();
     if (gen !== this.gen) return;
-    const [lo, hi] = await drawSurface(this.plots.surface, grid, z, scale, { ...geometry, heading: surface.title });
+    const [lo, hi] = await drawSurface(this.plots.surface, grid, z, scale, { ...geometry, heading: objective.title });
     if (gen !== this.gen) return;
     this.scale = scale;
     // Paths float just above the 3-D surface, so it hides none; the box's top clips them.
-    this.layer.setGeometry({ domain: surface.domain, scale, lift: 0.015 * (hi - lo), zTop: hi + 0.05 * (hi - lo) });
-    this.layer.setLossAxis(lossAxis(Math.min(...surface.minima.map((m) => m.value))));
+    this.layer.setGeometry({ domain: objective.domain, scale, lift: 0.015 * (hi - lo), zTop: hi + 0.05 * (hi - lo) });
+    this.layer.setLossAxis(lossAxis(Math.min(...objective.minima.map((m) => m.value))));
     await drawLoss(this.plots.loss, this.layer.axis);
     if (gen !== this.gen) return;
     Plotly.addTraces(this.plots.contour, {
@@ -222,12 +272,17 @@ class DescentView {
       marker: { size: 10, color: "#fff", line: { color: "#000", width: 2 }, symbol: "circle" },
     });
     this.showStarts();
-    this.root.dataset.surface = name; // tests and scripts can wait for this
+    // Tests and scripts can wait for these.
+    this.root.dataset.surface = objective.expression === null ? objective.spec.surface : EXPRESSION;
+    if (objective.expression === null) delete this.root.dataset.expression;
+    else this.root.dataset.expression = objective.expression;
   }
 
   showSurfaceText() {
-    this.q("formula").textContent = this.surface.formula;
-    this.q("lesson").textContent = this.surface.lesson;
+    const o = this.objective;
+    if (!o) return;
+    this.q("formula").textContent = o.expression === null ? o.formula : `f(${o.names.join(", ")}) = ${o.formula}`;
+    this.q("lesson").textContent = o.expression === null ? o.lesson : expressionLesson(o);
   }
 
   addStarts(points) {
@@ -239,14 +294,15 @@ class DescentView {
   }
 
   async addGaussianStarts() {
-    const [[x0, x1], [y0, y1]] = this.surface.domain;
+    if (!this.runnable || !this.objective) return;
+    const [[x0, x1], [y0, y1]] = this.objective.domain;
     const seed = this.q("g-seed");
     const init = {
       kind: "gaussian", mean: [(x0 + x1) / 2, (y0 + y1) / 2], std: Number(this.q("g-std").value),
       count: Number(this.q("g-count").value), seed: Number(seed.value),
     };
     const gen = this.gen;
-    const body = { objective: { surface: this.surface.name }, init };
+    const body = { objective: this.objective.spec, init };
     const reply = await postJSON("/api/v1/starts", body, { signal: this.fetches.signal });
     if (gen !== this.gen) return;
     seed.value = String(init.seed + 1); // the next click draws a fresh cloud
@@ -265,7 +321,7 @@ class DescentView {
   }
 
   defaultStart() {
-    const [[x0, x1], [y0, y1]] = this.surface.domain;
+    const [[x0, x1], [y0, y1]] = this.objective.domain;
     return [round(x0 + 0.15 * (x1 - x0)), round(y1 - 0.15 * (y1 - y0))];
   }
 
@@ -274,7 +330,7 @@ class DescentView {
   async run(play) {
     const gen = this.gen;
     await this.loading; // a run waits for its surface, and is dropped if the surface changed
-    if (gen !== this.gen) return;
+    if (gen !== this.gen || !this.runnable || !this.objective) return;
     this.runs.reset();
     if (!this.starts.length) { this.addStarts([this.defaultStart()]); this.save({ push: false }); }
     const specs = this.form.specs();
@@ -282,7 +338,7 @@ class DescentView {
     await this.runs.start(specs.map((spec) => ({
       label: this.form.title(spec.name), color: this.form.raceColor(spec.name),
       body: {
-        objective: { surface: this.surface.name }, optimizer: spec, starts: this.starts,
+        objective: this.objective.spec, optimizer: spec, starts: this.starts,
         steps, every: Math.max(1, Math.ceil(steps / MAX_POINTS)), include_grad: true,
         tol: Number(this.q("tol").value),
       },
@@ -291,6 +347,7 @@ class DescentView {
 
   // Step starts a paused run when there is none.
   async stepOnce() {
+    if (!this.runnable) return undefined;
     if (!this.runs.any) return this.run(false);
     this.runs.step();
   }
@@ -303,6 +360,17 @@ class DescentView {
     relabelLoss(this.plots.loss, this.layer.axis);
     this.runs.relabel();
     this.refreshCatalogues().catch(toast);
+    this.retitleFormula().catch(toast);
+  }
+
+  // A typed formula's title comes from the server, its lesson from the catalogue.
+  async retitleFormula() {
+    const before = this.objective;
+    const info = await this.formula.relabel();
+    if (!before || before.expression === null || this.objective !== before) return;
+    if (info && this.formula.box.checked?.text === before.expression) before.title = info.title;
+    this.showSurfaceText();
+    if (this.plots.surface.layout) Plotly.relayout(this.plots.surface, { "title.text": before.title });
   }
 
   // Surface and optimizer titles and lessons come from the server, in the page's language.
@@ -315,7 +383,10 @@ class DescentView {
       if (old) Object.assign(old, { title: s.title, lesson: s.lesson, formula: s.formula });
     }
     for (const option of this.q("surface").options) option.text = this.surfaces.get(option.value)?.title ?? option.text;
+    const o = this.objective;
+    if (!o || o.expression !== null) return;
+    Object.assign(o, surfaceObjective(this.surfaces.get(o.spec.surface)));
     this.showSurfaceText();
-    if (this.plots.surface.layout) Plotly.relayout(this.plots.surface, { "title.text": this.surface.title });
+    if (this.plots.surface.layout) Plotly.relayout(this.plots.surface, { "title.text": o.title });
   }
 }

@@ -26,8 +26,9 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         "objective of no known kind",
         run_body(objective={}),
         [
-            "objective must be a surface ('surface': name), a quadratic ('quadratic': ...) "
-            "or an expression ('expression': text)"
+            "objective must be a surface ('surface': name), a quadratic ('quadratic': ...), "
+            "an expression ('expression': text) or a model on a data set ('model': name, "
+            "'dataset': ...)"
         ],
     ),
     (

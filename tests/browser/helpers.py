@@ -129,3 +129,65 @@ COUNT_PLAYBACK_FRAMES = """
 def playback_frames(page: Page) -> int:
     n: int = page.evaluate("() => window.__playbackFrames")
     return n
+
+
+# ---- the gradient views: formulas of one's own, Backprop, Gradient check --------------------
+
+BACKPROP = "[data-view=backprop]"
+GRADCHECK = "[data-view=gradcheck]"
+
+
+def wait_for_expression(page: Page, text: str) -> None:
+    """Wait until the descent view has drawn the typed formula `text`."""
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel).dataset.expression === text",
+        arg=[DESCENT, text],
+    )
+
+
+def formula_error(page: Page, view: str = DESCENT) -> dict[str, Any]:
+    """Wait for a formula box's error and return its column, caret block and sentence."""
+    box = role("expr-error", view)
+    page.wait_for_selector(f"{box}:not([hidden])")
+    error: dict[str, Any] = page.eval_on_selector(
+        box,
+        """el => ({ column: el.dataset.column ? Number(el.dataset.column) : null,
+                    caret: el.querySelector('.expr-caret')?.textContent ?? null,
+                    marked: el.querySelector('mark')?.textContent ?? null,
+                    message: el.querySelector('.expr-message')?.textContent ?? '' })""",
+    )
+    return error
+
+
+def open_backprop(page: Page, server_url: str, hash_: str = "#backprop") -> None:
+    """Open the Backprop view and wait for its graph."""
+    page.goto(server_url + "/" + hash_)
+    page.wait_for_selector(f"{BACKPROP}[data-graph]", state="attached")
+
+
+def backprop_step(page: Page) -> int:
+    step: int = page.evaluate("sel => Number(document.querySelector(sel).dataset.step)", BACKPROP)
+    return step
+
+
+def wait_for_step(page: Page, step: int) -> None:
+    page.wait_for_function(
+        "([sel, n]) => document.querySelector(sel).dataset.step === String(n)", arg=[BACKPROP, step]
+    )
+
+
+def node_texts(page: Page) -> dict[str, dict[str, str]]:
+    """Each node of the graph by its label: the value and the gradient it shows."""
+    nodes: dict[str, dict[str, str]] = page.eval_on_selector_all(
+        f"{BACKPROP} [data-role=graph] [data-node]",
+        """els => Object.fromEntries(els.map(g => [g.dataset.label, {
+                 value: g.querySelector('[data-role=value]').textContent,
+                 grad: g.querySelector('[data-role=grad]').textContent }]))""",
+    )
+    return nodes
+
+
+def open_gradcheck(page: Page, server_url: str, hash_: str = "#gradcheck") -> None:
+    """Open the Gradient check view and wait until its check, sweep and cost are shown."""
+    page.goto(server_url + "/" + hash_)
+    page.wait_for_selector(f"{GRADCHECK}[data-checked][data-cost]", state="attached", timeout=60_000)

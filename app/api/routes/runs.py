@@ -36,8 +36,8 @@ def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
 
 def _location(exc: EngineError, req: RunRequest) -> tuple[str, ...]:
     """The field an engine refusal is about (a cap, a per-start list), so the 422 names it."""
-    if isinstance(exc, ExpressionError):
-        return ("body", "objective")
+    if isinstance(exc, ExpressionError) or exc.key.split(".")[0] in ("csv", "data", "model"):
+        return ("body", "objective")  # a formula, a data file or a model that cannot fit it
     if exc.key == "error.steps_cap":
         return ("body", "steps")
     if exc.key in ("error.hyper_length", "error.betas_length"):
