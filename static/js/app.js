@@ -11,6 +11,7 @@ const VIEWS = {
   descent: () => import("./descent.js"),
   conditioning: () => import("./conditioning.js"),
   experiments: () => import("./experiments.js"),
+  backprop: () => import("./backprop.js"),
 };
 const DEFAULT_VIEW = "descent";
 const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
