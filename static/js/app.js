@@ -12,6 +12,7 @@ const VIEWS = {
   conditioning: () => import("./conditioning.js"),
   experiments: () => import("./experiments.js"),
   backprop: () => import("./backprop.js"),
+  gradcheck: () => import("./gradcheck.js"),
 };
 const DEFAULT_VIEW = "descent";
 const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
