@@ -25,13 +25,14 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from app.engine.errors import EngineError
 from app.engine.objectives.base import BaseObjective, Objective
 from app.engine.types import Array
 
 Verdict = Literal["fine", "suspect", "wrong"]
 FINE_BELOW = 1e-7
 WRONG_ABOVE = 1e-2
-MAX_STEPS = 32  # h values per sweep
+MAX_STEPS = 64  # h values per sweep
 MAX_COST_PARAMS = 10_000
 _PROBE_FLOATS = 1 << 22  # floats per batched loss call of a check (32 MB)
 _COST_FLOATS = 1 << 18  # floats per probe batch when timing: 2 MB stays in cache, 3x faster
@@ -142,18 +143,18 @@ def check_gradient(
 def _point(objective: Objective, point: npt.ArrayLike) -> Array:
     w = np.array(point, dtype=np.float64).reshape(-1)  # a copy: the caller's array is never touched
     if len(w) != objective.dim:
-        raise ValueError(f"the point must have {objective.dim} coordinates, got {len(w)}")
+        raise EngineError("error.coordinates", field="point", dim=objective.dim, got=len(w))
     if not np.all(np.isfinite(w)):
-        raise ValueError("the point must be finite")
+        raise EngineError("error.point_finite")
     return w
 
 
 def _steps(h: float | Sequence[float]) -> tuple[float, ...]:
     steps = (float(h),) if isinstance(h, int | float) else tuple(float(v) for v in h)
     if not 1 <= len(steps) <= MAX_STEPS:
-        raise ValueError(f"give between 1 and {MAX_STEPS} step sizes h, got {len(steps)}")
+        raise EngineError("error.h_count", limit=MAX_STEPS, got=len(steps))
     if not all(0.0 < v < math.inf for v in steps):
-        raise ValueError("every step size h must be a finite number > 0")
+        raise EngineError("error.h_positive")
     return steps
 
 

@@ -223,6 +223,8 @@ class _Explainer:
     def _cause(self, i: int, f0: float, steep: float) -> str:
         """The second sentence of a divergence."""
         f_last, f_escape = float(self.s.loss[i]), float(self.s.escape_loss[i])
+        if not np.isfinite(f0):
+            return self.t("outcome.cause.start_infinite", f0=num(f0))
         if np.isfinite(f_escape) and f_escape < f_last:
             return self.t("outcome.cause.no_floor", f0=num(f0), f1=num(f_escape))
         hp = self.ctx.hp(i)

@@ -136,9 +136,10 @@ def _classify(points: Array, values: Array, scale: float) -> tuple[Landmark, ...
         return ()
     best = float(values[kept[0]])
     tie = 1e-8 * max(1.0, abs(best))
+    snapped = np.where(np.abs(points) < 1e-9 * scale, 0.0, points)  # (1.9e-15, 2) is (0, 2)
     return tuple(
         Landmark(
-            (float(points[i, 0]), float(points[i, 1])),
+            (float(snapped[i, 0]), float(snapped[i, 1])),
             float(values[i]),
             "global" if values[i] - best <= tie else "local",
         )

@@ -9,7 +9,7 @@ from app.engine.expression.autodiff import CompiledExpression
 from app.engine.expression.errors import DEFAULT_LIMITS, ExpressionError, Limits
 from app.engine.expression.landmarks import find_minima
 from app.engine.expression.parser import parse
-from app.engine.objectives.base import BaseObjective, Box, Domain
+from app.engine.objectives.base import BaseObjective, Box, Domain, Landmark
 from app.engine.types import Array
 
 DEFAULT_DOMAIN: Domain = ((-3.0, 3.0), (-3.0, 3.0))
@@ -43,7 +43,14 @@ class ExpressionObjective(BaseObjective):
         self.names = self.compiled.variables
         self.domain = _check_domain(domain, len(self.names))
         self.cost = max(1.0, self.compiled.value_and_gradient_program.size / 10)
-        self.landmarks = find_minima(self.compiled, self.domain) if self.domain else ()
+        self._landmarks: tuple[Landmark, ...] | None = None
+
+    @property
+    def landmarks(self) -> tuple[Landmark, ...]:  # type: ignore[override]
+        """The minima found numerically on the domain (searched once, when first asked for)."""
+        if self._landmarks is None:
+            self._landmarks = find_minima(self.compiled, self.domain) if self.domain else ()
+        return self._landmarks
 
     @property
     def start_region(self) -> Box:

@@ -10,6 +10,7 @@ Heavy-ball momentum at its best pair reaches (sqrt(k) - 1) / (sqrt(k) + 1).
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,12 +61,17 @@ def log_spaced(dim: int, condition: float) -> Array:
     return np.geomspace(1.0, condition, dim)
 
 
+@lru_cache(maxsize=8)
 def random_rotation(dim: int, seed: int) -> Array:
-    """A seeded random orthogonal matrix (QR of a Gaussian matrix, signs fixed): (P, P)."""
+    """A seeded random orthogonal matrix (QR of a Gaussian matrix, signs fixed): (P, P).
+
+    Cached (a 1000 x 1000 QR takes a while) and read-only, since callers share it.
+    """
     rng = np.random.default_rng(seed)
     q, r = np.linalg.qr(rng.standard_normal((dim, dim)))
     signs = np.where(np.diag(r) < 0, -1.0, 1.0)
     rotation: Array = q * signs
+    rotation.flags.writeable = False
     return rotation
 
 
