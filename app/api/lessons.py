@@ -18,6 +18,7 @@ on the server. A lesson missing from one language is served from the other with 
 """
 
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -216,10 +217,26 @@ def math(latex: str, display: bool) -> str:
             node.tag = node.tag.removeprefix(MATHML)
             if node.tag not in MATH_ELEMENTS or not set(node.attrib) <= MATH_ATTRIBUTES:
                 raise ValueError(f"unsafe MathML: <{node.tag}> {sorted(node.attrib)}")
+            variant = node.attrib.get("mathvariant", "normal")
+            if variant != "normal":  # browsers draw only "normal": use the styled characters
+                del node.attrib["mathvariant"]
+                node.text = "".join(_styled(c, variant) for c in node.text or "")
     except Exception:  # latex2mathml raises many kinds; every one means "cannot render this"
         return f'<code class="math-error">{escape(latex)}</code>'
     root.set("alttext", latex)
     return ET.tostring(root, encoding="unicode", short_empty_elements=False)
+
+
+def _styled(char: str, variant: str) -> str:
+    """`char` in a mathvariant from Unicode's mathematical alphanumerics (double-struck 1 is
+    𝟙, U+1D7D9), or `char` itself when Unicode has no such letter."""
+    try:
+        kind = "DIGIT" if char.isdigit() else "CAPITAL" if char.isupper() else "SMALL"
+        name = f"{variant.upper().replace('-', ' ')} {kind} {unicodedata.name(char).split()[-1]}"
+        name = name.replace("DOUBLE STRUCK", "DOUBLE-STRUCK").replace("SANS SERIF", "SANS-SERIF")
+        return unicodedata.lookup(f"MATHEMATICAL {name}")
+    except (KeyError, ValueError):
+        return char
 
 
 def _inline_math(state: StateInline, silent: bool) -> bool:

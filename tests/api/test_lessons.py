@@ -216,6 +216,10 @@ def test_math_inline_display_and_literal_dollars() -> None:
     assert "A $ 4 $ here." in html
     assert math("\\frac{{", display=False) == '<code class="math-error">\\frac{{</code>'
     assert "<mfrac>" in math("\\frac{1}{2}", display=True)
+    # Browsers draw only mathvariant="normal": styled letters become Unicode's own.
+    assert "<mn>𝟙</mn>" in math("\\mathbb{1}", display=False)
+    assert "<mi>𝜶</mi>" in math("\\boldsymbol{\\alpha}", display=False)
+    assert '<mi mathvariant="normal">m</mi>' in math("\\mathrm{mean}", display=False)
 
 
 # ---- loading -----------------------------------------------------------------------------
