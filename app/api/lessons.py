@@ -282,8 +282,8 @@ def _block_math(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if not first.startswith("$$"):
         return False
     lines, line, text = [], start, first[2:]
-    if "$$" in text and not text.endswith("$$"):
-        return False  # $$...$$ followed by text: inline math, in a paragraph
+    if "$$" in text.removesuffix("$$"):
+        return False  # $$...$$ and more text: math within a paragraph
     while not (text.endswith("$$") and (line > start or len(text) >= 2)):
         lines.append(text)
         line += 1

@@ -214,6 +214,9 @@ def test_math_inline_display_and_literal_dollars() -> None:
     assert "Cost $5" in html
     assert "<code>$y$</code>" in html
     assert "A $ 4 $ here." in html
+    both = render("$$x$$ and $$y$$\n\n$$z$$ then text")
+    assert both.count("<p>") == 2
+    assert both.count('<math display="block"') == 3
     assert math("\\frac{{", display=False) == '<code class="math-error">\\frac{{</code>'
     assert "<mfrac>" in math("\\frac{1}{2}", display=True)
     # Browsers draw only mathvariant="normal": styled letters become Unicode's own.
