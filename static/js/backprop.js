@@ -3,8 +3,9 @@
 // inputs' values and the step) lives in the URL: #backprop?expr=(x%2By)*z&v.x=-2&v.y=5&v.z=-4&step=4
 
 import { isAbort, postJSON } from "./api.js";
-import { drawGraph, gateText, num, paint } from "./backprop-graph.js";
-import { inputEdges, outputOf, schedule, splitConstants, stateAt } from "./backprop-steps.js";
+import { drawGraph, num, paint } from "./backprop-graph.js";
+import { schedule, splitConstants, stateAt } from "./backprop-steps.js";
+import { announce, showResults } from "./backprop-words.js";
 import { FormulaBox } from "./formula-box.js";
 import { t } from "./i18n.js";
 import { toast } from "./toast.js";
@@ -254,8 +255,8 @@ class BackpropView {
     this.step = next;
     const state = stateAt(this.graph, this.steps, this.step);
     paint(this.parts, this.graph, state);
-    this.showResults(state);
-    this.q("announce").textContent = this.announce(state);
+    showResults(this.q("results"), this.graph, this.names, state);
+    this.q("announce").textContent = announce(this.graph, this.names, state);
     this.showButtons();
     this.root.dataset.step = String(this.step);
     this.root.dataset.phase = state.step.phase;
@@ -284,63 +285,6 @@ class BackpropView {
     this.q("progress").textContent = ready ? t("page.bp.progress", {
       step: this.step, total: this.last, phase: t(PHASES[this.steps[this.step].phase]),
     }) : "";
-  }
-
-  // ---- words --------------------------------------------------------------------------
-
-  node(id) {
-    return this.graph.nodes.find((n) => n.id === id);
-  }
-
-  // What the step did, in a sentence (read out by the live region).
-  announce(state) {
-    const { step } = state;
-    const output = this.node(outputOf(this.graph));
-    if (step.phase === "inputs") {
-      const values = this.names.map((n) => `${n} = ${num(this.values[n])}`).join(", ");
-      return t("page.bp.say_inputs", { values });
-    }
-    const node = this.node(step.node);
-    const parts = [];
-    if (step.phase === "forward") {
-      const inputs = node.inputs.map((i) => num(this.node(i).value)).join(", ");
-      parts.push(t("page.bp.say_forward", { gate: gateText(node), inputs, value: num(node.value) }));
-      if (node.id === output.id) parts.push(t("page.bp.say_output", { value: num(node.value) }));
-    } else {
-      if (node.id === output.id) parts.push(t("page.bp.say_seed"));
-      const flows = inputEdges(this.graph, node.id).map((e) => t("page.bp.say_flow", {
-        to: this.nodeName(this.node(e.from)), upstream: num(e.upstream), local: num(e.local), contribution: num(e.contribution),
-      }));
-      if (flows.length) parts.push(t("page.bp.say_backward", { gate: gateText(node), grad: num(node.grad), flows: flows.join(t("page.bp.say_join")) }));
-      if (state.done) parts.push(t("page.bp.say_done", { grads: this.gradientList() }));
-    }
-    return parts.join(" ");
-  }
-
-  nodeName(node) {
-    if (node.op === "var" || node.op === "const") return node.label;
-    return t("page.bp.gate_name", { gate: gateText(node) });
-  }
-
-  gradientList() {
-    return this.names.map((n) => {
-      const node = this.graph.nodes.find((g) => g.op === "var" && g.label === n);
-      return t("page.bp.partial", { name: n, value: num(node?.grad ?? null) });
-    }).join(t("page.bp.say_join"));
-  }
-
-  showResults(state) {
-    const rows = this.names.map((name) => {
-      const node = this.graph.nodes.find((g) => g.op === "var" && g.label === name);
-      const grad = state.grads.get(node.id);
-      const tr = document.createElement("tr");
-      tr.dataset.var = name;
-      const cells = [num(node.value), grad?.complete ? t("page.bp.partial", { name, value: num(grad.value) }) : "…"];
-      tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: name }),
-        ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
-      return tr;
-    });
-    this.q("results").tBodies[0].replaceChildren(...rows);
   }
 
   relabel() {

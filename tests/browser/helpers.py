@@ -190,4 +190,6 @@ def node_texts(page: Page) -> dict[str, dict[str, str]]:
 def open_gradcheck(page: Page, server_url: str, hash_: str = "#gradcheck") -> None:
     """Open the Gradient check view and wait until its check, sweep and cost are shown."""
     page.goto(server_url + "/" + hash_)
-    page.wait_for_selector(f"{GRADCHECK}[data-checked][data-cost]", state="attached", timeout=60_000)
+    page.wait_for_selector(
+        f"{GRADCHECK}[data-checked][data-cost]", state="attached", timeout=60_000
+    )

@@ -63,7 +63,8 @@ def test_a_typo_shows_its_column_and_a_valid_formula_redraws_the_surface(
     plotted = page.evaluate(
         f"""() => {{ const c = document.querySelector('{role("plot-contour")}').data[0];
                      const s = document.querySelector('{role("plot-surface")}');
-                     return {{ x: Array.from(c.x), y: Array.from(c.y), z: c.z.map(r => Array.from(r)),
+                     return {{ x: Array.from(c.x), y: Array.from(c.y),
+                               z: c.z.map(r => Array.from(r)),
                                surface: s.data[0].z.map(r => Array.from(r)),
                                zTitle: s.layout.scene.zaxis.title.text }}; }}"""
     )
@@ -99,7 +100,8 @@ def test_a_run_on_a_typed_formula_streams_and_tells_how_it_ended(
         f"""() => document.querySelector('{role("plot-loss")}').data
                    .filter(t => t.meta === 'gdviz:trajectory').map(t => t.x.length)"""
     )
-    assert loss and loss[0] > 100  # the stream's frames reached the loss chart
+    assert loss
+    assert loss[0] > 100
     screenshot(page, "formula-run")
     assert console.errors == []
 
@@ -126,7 +128,8 @@ def test_other_numbers_of_variables_are_explained(
     page.click("[data-lang=zh]")  # the note and the errors follow the language
     page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
     page.wait_for_function(
-        "sel => /只有 1 个变量/.test(document.querySelector(sel).textContent)", arg=role("expr-note")
+        "sel => /只有 1 个变量/.test(document.querySelector(sel).textContent)",
+        arg=role("expr-note"),
     )
     page.fill(role("expr"), "x * (y")
     error = formula_error(page)

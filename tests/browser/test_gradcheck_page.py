@@ -24,7 +24,8 @@ def table(page: Page) -> list[dict[str, Any]]:
         role("table", GRADCHECK) + " tbody tr",
         """rows => rows.map(r => ({ name: r.dataset.param,
                cells: [...r.querySelectorAll('td')].map(td => td.textContent),
-               verdicts: [...r.querySelectorAll('[data-verdict]')].map(v => v.dataset.verdict) }))""",
+               verdicts: [...r.querySelectorAll('[data-verdict]')]
+                           .map(v => v.dataset.verdict) }))""",
     )
     return rows
 
@@ -50,14 +51,18 @@ def test_the_check_the_sweep_and_the_cost(
     new_page: PageFactory, server_url: str, console: Console
 ) -> None:
     page = new_page()
-    open_gradcheck(page, server_url, "#gradcheck?kind=surface&surface=rosenbrock&point=-1,1.5&h=1e-5")
-    # (a) the check: Rosenbrock's gradient at (-1, 1.5) is (-2 - 400x(y - x²), 200(y - x²)) = (196, 100).
+    open_gradcheck(
+        page, server_url, "#gradcheck?kind=surface&surface=rosenbrock&point=-1,1.5&h=1e-5"
+    )
+    # (a) the check. Rosenbrock's gradient at (-1, 1.5):
+    # (-2(1 - x) - 400x(y - x²), 200(y - x²)) = (196, 100).
     rows = table(page)
     assert [r["name"] for r in rows] == ["x", "y"]
     assert [r["cells"][0] for r in rows] == ["196", "100"]
     assert all(r["verdicts"][1] == "fine" for r in rows)  # centred difference at h = 1e-5
     badge = page.locator(f"{role('table', GRADCHECK)} [data-verdict=fine]").first
-    assert "fine" in badge.inner_text() and "✓" in badge.inner_text()  # a word and a symbol
+    assert "fine" in badge.inner_text()
+    assert "✓" in badge.inner_text()
     assert "evaluations" in page.inner_text(role("summary", GRADCHECK))
 
     # (b) the sweep: 25 step sizes from 1e-12 to 1, both methods, the best h starred.
@@ -71,11 +76,15 @@ def test_the_check_the_sweep_and_the_cost(
     assert 1e-9 <= best <= 1e-3  # a smooth function: round-off left of it, truncation right
     errors = dict(zip(hs, lines["centred"]["y"], strict=True))
     assert errors[best] == min(errors.values())
-    assert errors[best] < 1e-8 < errors[hs[0]] and errors[best] < errors[1.0]
-    layout = page.evaluate(f"() => document.querySelector('{role('plot-sweep', GRADCHECK)}').layout")
+    assert errors[best] < 1e-8 < errors[hs[0]]
+    assert errors[best] < errors[1.0]
+    layout = page.evaluate(
+        f"() => document.querySelector('{role('plot-sweep', GRADCHECK)}').layout"
+    )
     assert layout["xaxis"]["type"] == layout["yaxis"]["type"] == "log"
     words = [a["text"] for a in layout["annotations"]]
-    assert any("round-off" in w for w in words) and any("truncation" in w for w in words)
+    assert any("round-off" in w for w in words)
+    assert any("truncation" in w for w in words)
 
     # (c) the cost, measured live: numerical against analytic up to n = 10,000.
     cost = {t["meta"]: t for t in traces(page, "plot-cost")}
@@ -96,7 +105,8 @@ def test_the_check_the_sweep_and_the_cost(
         "([sel, word]) => document.querySelector(sel).textContent.includes(word)",
         arg=[role("table", GRADCHECK), ZH["page.gc.verdict_fine"]],
     )
-    assert "慢但简单" in page.inner_text(GRADCHECK) and "快但容易出错" in page.inner_text(GRADCHECK)
+    assert "慢但简单" in page.inner_text(GRADCHECK)
+    assert "快但容易出错" in page.inner_text(GRADCHECK)
     assert page.inner_text(role("check", GRADCHECK)) == ZH["page.gc.check"]
     sweep_title = page.evaluate(
         f"() => document.querySelector('{role('plot-sweep', GRADCHECK)}').layout.title.text"
@@ -125,7 +135,8 @@ def test_a_typed_formula_and_the_quadratic(page: Page, server_url: str, console:
     page.press(role("point", GRADCHECK), "Enter")
     wait_checked(page, checked)
     [x, y] = table(page)
-    assert x["verdicts"] == ["fine", "wrong"] and y["verdicts"] == ["fine", "fine"]
+    assert x["verdicts"] == ["fine", "wrong"]
+    assert y["verdicts"] == ["fine", "fine"]
     colour = page.eval_on_selector(
         f"{role('table', GRADCHECK)} tbody tr [data-verdict=wrong]",
         "el => getComputedStyle(el).borderTopColor",
