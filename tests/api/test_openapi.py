@@ -192,6 +192,9 @@ EXPECTED_STATUSES = {
     "POST /api/v1/graph": {"200", "413", "422"},
     "POST /api/v1/gradcheck": {"200", "413", "422"},
     "POST /api/v1/gradcheck/cost": {"200", "413", "422"},
+    "GET /api/v1/lessons": {"200"},
+    "GET /api/v1/lessons/{id}": {"200", "404"},
+    "GET /api/v1/share": {"200", "422"},
     "GET /healthz": {"200"},
 }
 
