@@ -42,6 +42,16 @@ export function dimensionNote(info) {
   return t(info.dim < 2 ? "page.expr.too_few" : "page.expr.too_many", { n: info.dim, names });
 }
 
+// Whether a typed formula's values span decades over the plot (as Rosenbrock's do), so that a
+// linear colour scale would leave most of the map one colour: true when half the grid lies
+// within a tenth of the range above the minimum. The server plots every formula linearly
+// (it may be negative); the page's log10(1 + f − min) copes with that.
+export function spansDecades(z, zmin, zmax) {
+  const gaps = z.flat().filter(Number.isFinite).map((v) => v - zmin).sort((a, b) => a - b);
+  if (!gaps.length || !(zmax > zmin)) return false;
+  return gaps[gaps.length >> 1] < 0.1 * (zmax - zmin);
+}
+
 // The values to plot: a surface's cached grid, or a typed formula's grid over its domain.
 export function fetchGrid(objective, { signal }) {
   if (objective.expression === null) {

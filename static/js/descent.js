@@ -6,7 +6,9 @@
 /* global Plotly */
 import { getJSON, isAbort, postJSON } from "./api.js";
 import { DescentFormula, EXPRESSION } from "./descent-formula.js";
-import { expressionLesson, expressionObjective, fetchGrid, surfaceObjective } from "./descent-objective.js";
+import {
+  expressionLesson, expressionObjective, fetchGrid, spansDecades, surfaceObjective,
+} from "./descent-objective.js";
 import { readState, writeState } from "./descent-state.js";
 import { t } from "./i18n.js";
 import { OptimizerForm } from "./optimizer-form.js";
@@ -74,6 +76,7 @@ class DescentView {
     await this.loadCatalogues();
     this.wireControls();
     this.showSpeed();
+    this.runs.reset(); // progress and buttons as for no run, even before anything is plotted
     await this.apply(params, { initial: true });
   }
 
@@ -254,7 +257,8 @@ class DescentView {
     const raw = await fetchGrid(objective, { signal: gridFetch.signal });
     if (gen !== this.gen) return; // the student has moved on to another surface
     const grid = { x: decodeTyped(raw.x), y: decodeTyped(raw.y), z: decodeTyped(raw.z) };
-    const scale = makeScale(objective.log_scale, raw.zmin);
+    const log = objective.log_scale || (objective.expression !== null && spansDecades(grid.z, raw.zmin, raw.zmax));
+    const scale = makeScale(log, raw.zmin);
     const geometry = { domain: objective.domain, names: objective.names, revision: objective.key };
     const z = await drawContour(this.plots.contour, grid, scale, geometry);
     this.listenForClicks();

@@ -90,6 +90,10 @@ def test_a_run_on_a_typed_formula_streams_and_tells_how_it_ended(
     wait_for_expression(page, "(1-x)^2+100*(y-x^2)^2")
     assert page.input_value(role("surface")) == "expression"
     assert page.input_value(role("expr")) == "(1-x)^2+100*(y-x^2)^2"
+    z_title = page.evaluate(
+        f"() => document.querySelector('{role('plot-surface')}').layout.scene.zaxis.title.text"
+    )
+    assert z_title == "log₁₀(1 + f − min)"  # its values span decades, as Rosenbrock's do
     set_range(page, role("speed"), 3)
     page.click(role("run"))
     [text] = wait_for_outcomes(page, 1)
