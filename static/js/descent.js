@@ -10,6 +10,9 @@ import {
   expressionLesson, expressionObjective, fetchGrid, spansDecades, surfaceObjective,
 } from "./descent-objective.js";
 import { readState, writeState } from "./descent-state.js";
+import {
+  defaultStart, gaussianInit, MAX_STARTS, round, showStarts, startsTrace, withRoom,
+} from "./descent-starts.js";
 import { t } from "./i18n.js";
 import { OptimizerForm } from "./optimizer-form.js";
 import { Runs } from "./descent-runs.js";
@@ -18,13 +21,10 @@ import {
   relabelSurfaces,
 } from "./plots.js";
 import { toast } from "./toast.js";
-import { tagged, TrajectoryLayer } from "./trajectories.js";
+import { TrajectoryLayer } from "./trajectories.js";
 import { decodeTyped } from "./typed.js";
 
 const MAX_POINTS = 2000; // recorded points per trajectory the page asks for
-const MAX_STARTS = 50; // starts on the page; scripts can use the API for thousands
-const STARTS = "gdviz:starts"; // the tag of the contour map's trace of starts
-const round = (v) => Number(v.toPrecision(5));
 
 let view = null;
 
@@ -271,10 +271,7 @@ class DescentView {
     this.layer.setLossAxis(lossAxis(Math.min(...objective.minima.map((m) => m.value))));
     await drawLoss(this.plots.loss, this.layer.axis);
     if (gen !== this.gen) return;
-    Plotly.addTraces(this.plots.contour, {
-      type: "scatter", mode: "markers", x: [], y: [], hoverinfo: "skip", meta: STARTS,
-      marker: { size: 10, color: "#fff", line: { color: "#000", width: 2 }, symbol: "circle" },
-    });
+    Plotly.addTraces(this.plots.contour, startsTrace());
     this.showStarts();
     // Tests and scripts can wait for these.
     this.root.dataset.surface = objective.expression === null ? objective.spec.surface : EXPRESSION;
@@ -291,20 +288,16 @@ class DescentView {
 
   addStarts(points) {
     if (this.runs.any) this.runs.reset();
-    const room = MAX_STARTS - this.starts.length;
-    if (points.length > room) toast(t("page.starts.too_many", { n: MAX_STARTS }));
-    this.starts = [...this.starts, ...points.slice(0, Math.max(0, room))];
+    this.starts = withRoom(this.starts, points);
     this.showStarts();
   }
 
   async addGaussianStarts() {
     if (!this.runnable || !this.objective) return;
-    const [[x0, x1], [y0, y1]] = this.objective.domain;
     const seed = this.q("g-seed");
-    const init = {
-      kind: "gaussian", mean: [(x0 + x1) / 2, (y0 + y1) / 2], std: Number(this.q("g-std").value),
-      count: Number(this.q("g-count").value), seed: Number(seed.value),
-    };
+    const init = gaussianInit(this.objective.domain, {
+      std: Number(this.q("g-std").value), count: Number(this.q("g-count").value), seed: Number(seed.value),
+    });
     const gen = this.gen;
     const body = { objective: this.objective.spec, init };
     const reply = await postJSON("/api/v1/starts", body, { signal: this.fetches.signal });
@@ -315,18 +308,7 @@ class DescentView {
   }
 
   showStarts() {
-    const [index] = tagged(this.plots.contour, STARTS);
-    if (index !== undefined) {
-      Plotly.restyle(this.plots.contour, { x: [this.starts.map((p) => p[0])], y: [this.starts.map((p) => p[1])] }, [index]);
-    }
-    const n = this.starts.length;
-    const key = n === 0 ? "page.starts.none" : n === 1 ? "page.starts.one" : "page.starts.many";
-    this.q("start-count").textContent = t(key, { n });
-  }
-
-  defaultStart() {
-    const [[x0, x1], [y0, y1]] = this.objective.domain;
-    return [round(x0 + 0.15 * (x1 - x0)), round(y1 - 0.15 * (y1 - y0))];
+    showStarts(this.plots.contour, this.q("start-count"), this.starts);
   }
 
   // ---- runs ---------------------------------------------------------------------------
@@ -336,7 +318,7 @@ class DescentView {
     await this.loading; // a run waits for its surface, and is dropped if the surface changed
     if (gen !== this.gen || !this.runnable || !this.objective) return;
     this.runs.reset();
-    if (!this.starts.length) { this.addStarts([this.defaultStart()]); this.save({ push: false }); }
+    if (!this.starts.length) { this.addStarts([defaultStart(this.objective.domain)]); this.save({ push: false }); }
     const specs = this.form.specs();
     const steps = Number(this.q("steps").value);
     await this.runs.start(specs.map((spec) => ({
