@@ -28,8 +28,23 @@ def hessian(objective: Objective, point: Array, h: float = 1e-5) -> Array:
     return one
 
 
+PROBE_VALUES = 4_000_000  # gradient values probed at once: bounds the memory of a batch
+
+
+def _blocks(points: Array) -> list[Array]:
+    """`points` in blocks whose 2P probes each hold at most PROBE_VALUES gradient values."""
+    p = points.shape[1]
+    rows = max(1, PROBE_VALUES // (2 * p * p))
+    return [points[lo : lo + rows] for lo in range(0, len(points), rows)] or [points]
+
+
 def spectra(objective: Objective, points: Array) -> Array:
-    """Hessian eigenvalues at each point, ascending: (N, P), NaN rows where not finite."""
+    """Hessian eigenvalues at each point, ascending: (N, P), NaN rows where not finite.
+
+    Computed in blocks, so many points or many parameters never need one huge batch.
+    """
+    if len(points) > 1 and len(_blocks(points)) > 1:
+        return np.concatenate([spectra(objective, block) for block in _blocks(points)])
     hess = hessians(objective, points)
     finite = np.all(np.isfinite(hess), axis=(1, 2))
     out = np.full(points.shape, np.nan)
@@ -67,8 +82,10 @@ def stationary_kind(objective: Objective, point: Array, rtol: float = 1e-6) -> s
 def newton_steps(objective: Objective, points: Array) -> Array:
     """H⁻¹∇f at each point (pseudo-inverse where H is singular): (N, P); NaN where not finite.
 
-    `points - newton_steps(...)` estimates the nearest stationary point of each.
+    `points - newton_steps(...)` estimates the nearest stationary point of each. In blocks.
     """
+    if len(points) > 1 and len(_blocks(points)) > 1:
+        return np.concatenate([newton_steps(objective, block) for block in _blocks(points)])
     hess = hessians(objective, points)
     with np.errstate(all="ignore"):
         g = objective.grad(np.asfortranarray(points))

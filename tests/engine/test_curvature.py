@@ -134,3 +134,15 @@ def test_stationary_kind_of_custom_objectives() -> None:
 def test_non_finite_curvature_is_reported_quietly() -> None:
     # No errstate here: pytest turns any RuntimeWarning into an error.
     assert curvature.eigenvalues(_InfGrad(), np.array([0.0, 0.0])).size == 0
+
+
+def test_many_points_are_taken_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    a = np.array([[3.0, 1.0], [1.0, 2.0]])
+    objective = _Quadratic(a)
+    points = np.random.default_rng(0).standard_normal((37, 2))
+    whole = curvature.spectra(objective, points)
+    steps = curvature.newton_steps(objective, points)
+    monkeypatch.setattr(curvature, "PROBE_VALUES", 8 * 5)  # five points a block
+    np.testing.assert_allclose(curvature.spectra(objective, points), whole)
+    np.testing.assert_allclose(curvature.newton_steps(objective, points), steps)
+    np.testing.assert_allclose(steps, points, rtol=1e-6)  # H⁻¹∇f = w for f = ½ wᵀAw
