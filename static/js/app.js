@@ -13,6 +13,7 @@ const VIEWS = {
   experiments: () => import("./experiments.js"),
   backprop: () => import("./backprop.js"),
   gradcheck: () => import("./gradcheck.js"),
+  data: () => import("./data.js"),
 };
 const DEFAULT_VIEW = "descent";
 const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
