@@ -14,6 +14,7 @@ const VIEWS = {
   backprop: () => import("./backprop.js"),
   gradcheck: () => import("./gradcheck.js"),
   data: () => import("./data.js"),
+  svm: () => import("./svm.js"),
 };
 const DEFAULT_VIEW = "descent";
 const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
