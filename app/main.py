@@ -21,6 +21,7 @@ from app.api.routes import (
     landscape,
     lessons,
     models,
+    network,
     objectives,
     pages,
     runs,
@@ -62,8 +63,8 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     app.state.stream_stats = StreamStats()
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(HTTPException, errors.http_error)
-    routers = (pages, catalogue, objectives, runs, gradients, data, landscape, models, health)
-    for module in (*routers, vendor):
+    routers = (pages, catalogue, objectives, runs, gradients, data, landscape, models, network)
+    for module in (*routers, health, vendor):
         app.include_router(module.router)
     app.include_router(lessons.router)
     app.include_router(share.router)

@@ -1,12 +1,14 @@
 """Request and reply models of learning from data: data sets, loss landscapes, a model's
 predictions and the SVM's one-sample walkthrough."""
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from app.api.data_objectives import DataSpec, ModelSpec
+from app.api.network_objectives import ParamVector
 from app.api.objectives import Model
+from app.api.planes import MAX_PATH, Directions
 from app.api.schemas import Ceil, Coord, ObjectiveSpec, TypedArray
 from app.engine.datasets import MAX_N
 from app.engine.errors import EngineError
@@ -63,25 +65,68 @@ class SampleResult(Model):
     target_name: str
 
 
+# Two parameters by name, or two directions (and then perhaps a path to project).
+LANDSCAPE_WAYS: dict[str, Any] = {
+    "oneOf": [
+        {
+            "required": ["params"],
+            "properties": {
+                "params": {"type": "array"},
+                "directions": {"type": "null"},
+                "path": {"type": "null"},
+            },
+        },
+        {
+            "required": ["directions"],
+            "properties": {"directions": {"type": "object"}, "params": {"type": "null"}},
+        },
+    ]
+}
+
+
 class LandscapeRequest(Model):
-    """The loss over a grid of two parameters, the others held at `point`."""
+    """The loss over a grid of two parameters, the others held at `point`; or over the plane
+    through `point` along two directions (filter-normalized random ones, or a path's PCA)."""
+
+    model_config = ConfigDict(json_schema_extra=LANDSCAPE_WAYS)
 
     objective: ObjectiveSpec
-    params: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+    params: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        None,
         min_length=2,
         max_length=2,
-        description="Two different parameter names from describe: x axis, then y axis.",
+        description="Two different parameter names from describe: x axis, then y axis; "
+        "give this or `directions`.",
         examples=[["w[0]", "b"]],
     )
-    point: Point = Field(description="Every parameter's value; the two varied ones are ignored.")
+    directions: Directions | None = Field(
+        None, description="Two directions through `point`; give this or `params`."
+    )
+    path: list[ParamVector] | None = Field(
+        None,
+        min_length=2,
+        max_length=MAX_PATH,
+        description="With `directions`: points of a training path, whose first two principal "
+        "components (around `point`) replace the random directions; the reply places the path.",
+    )
+    point: ParamVector = Field(
+        description="Every parameter's value: with `params` the two varied ones are ignored; "
+        "with `directions` it is the plane's (0, 0)."
+    )
     ranges: list[Interval] = Field(
-        min_length=2, max_length=2, description="[[x0, x1], [y0, y1]]: each axis's range."
+        min_length=2,
+        max_length=2,
+        description="[[x0, x1], [y0, y1]]: each axis's range (along directions, in their units).",
     )
     resolution: int = Field(64, ge=2, le=Ceil.max_resolution, description="Points per axis.")
 
     @model_validator(mode="after")
     def two_axes(self) -> Self:
-        if self.params[0] == self.params[1]:
+        if (self.params is None) == (self.directions is None):
+            raise EngineError("landscape.one_way")
+        if self.path is not None and self.directions is None:
+            raise EngineError("landscape.path_needs_directions")
+        if self.params is not None and self.params[0] == self.params[1]:
             raise EngineError("landscape.same_param", name=self.params[0])
         check_intervals("ranges", self.ranges)
         return self

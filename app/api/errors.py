@@ -85,7 +85,10 @@ def refusal(exc: EngineError, lang: Lang, loc: tuple[str, ...] = ("body",)) -> H
 # Tags of the request's unions: optimizer names, kinds of init, a hyperparameter given once or
 # once per start, and a generated data set. The objective's tag is its own key, and a CSV
 # file's is its `csv` field, so they show as repeats.
-TAGS = frozenset(OPTIMIZERS) | {"gaussian", "uniform", "grid", "one", "many", "generated"}
+TAGS = frozenset(OPTIMIZERS) | {
+    *("gaussian", "uniform", "grid", "zeros", "xavier", "he"),
+    *("one", "many", "generated"),
+}
 
 
 def _where(error: dict[str, Any]) -> str:

@@ -18,7 +18,8 @@ from app.engine.objectives.quadratic import MAX_DIM, QuadraticObjective, log_spa
 from app.engine.objectives.surfaces import SURFACES, SurfaceObjective, get_surface
 from app.i18n import Lang, translate
 
-OBJECTIVE_KINDS = ("surface", "quadratic", "expression", "model")  # each variant's key: its tag
+# Each variant's key: its tag.
+OBJECTIVE_KINDS = ("surface", "quadratic", "expression", "model", "network")
 
 
 class Model(BaseModel):

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
 from app.api.data_objectives import ModelSpec
+from app.api.network_objectives import MAX_PARAMS, HeInit, NetworkSpec, XavierInit, ZerosInit
 from app.api.objectives import (
     OBJECTIVE_KINDS,
     ExpressionSpec,
@@ -37,12 +38,14 @@ ObjectiveSpec = Annotated[
     Annotated[SurfaceSpec, Tag("surface")]
     | Annotated[QuadraticSpec, Tag("quadratic")]
     | Annotated[ExpressionSpec, Tag("expression")]
-    | Annotated[ModelSpec, Tag("model")],
+    | Annotated[ModelSpec, Tag("model")]
+    | Annotated[NetworkSpec, Tag("network")],
     Discriminator(
         objective_kind,
         custom_error_type="objective_kind",
         custom_error_message='objective must be one of {"surface": name}, {"quadratic": {...}}, '
-        '{"expression": text} or {"model": name, "dataset": {...}}',
+        '{"expression": text}, {"model": name, "dataset": {...}} or '
+        '{"network": {...}, "dataset": {...}}',
     ),
 ]
 
@@ -156,7 +159,8 @@ OptimizerSpec = Annotated[
 Count = Annotated[int, Field(ge=1, le=Ceil.max_starts, description="Number of starts.")]
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Seed: same seed, same starts.")]
 Coord = Annotated[float, Field(ge=-1e6, le=1e6)]
-Point = Annotated[list[Coord], Field(min_length=1, max_length=1000)]
+# A quadratic has up to 1,000 parameters, the largest network MAX_PARAMS (about 23,000).
+Point = Annotated[list[Coord], Field(min_length=1, max_length=MAX_PARAMS)]
 
 
 class GaussianInit(Model):
@@ -196,22 +200,41 @@ class GridInit(BoxInit):
     )
 
 
-InitSpec = Annotated[GaussianInit | UniformInit | GridInit, Field(discriminator="kind")]
+InitSpec = Annotated[
+    GaussianInit | UniformInit | GridInit | ZerosInit | XavierInit | HeInit,
+    Field(discriminator="kind"),
+]
+# A network may give neither starts nor init: one Xavier start, seed 0 (its `default_init`).
+STARTS_SCHEMA = exactly_one_of({"starts": "array"}, {"init": "object"})
+STARTS_SCHEMA["oneOf"].append(
+    {
+        "properties": {
+            "objective": {"required": ["network"]},
+            "starts": {"type": "null"},
+            "init": {"type": "null"},
+        }
+    }
+)
 
 
 class RunRequest(Model):
-    """One run: an objective, an optimizer, where to start (`starts` or `init`), and how long."""
+    """One run: an objective, an optimizer, where to start (`starts` or `init`; a network may
+    give neither), and how long."""
 
-    model_config = ConfigDict(
-        json_schema_extra=exactly_one_of({"starts": "array"}, {"init": "object"})
-    )
+    model_config = ConfigDict(json_schema_extra=STARTS_SCHEMA)
 
     objective: ObjectiveSpec
     optimizer: OptimizerSpec
     starts: Annotated[list[Point], Field(min_length=1, max_length=Ceil.max_starts)] | None = Field(
-        None, description="Explicit starts [[x, y], ...]; give this or `init`."
+        None,
+        description="Explicit starts [[x, y], ...] (a network's: whole parameter vectors); "
+        "give this or `init`.",
     )
-    init: InitSpec | None = Field(None, description="Generated starts; give this or `starts`.")
+    init: InitSpec | None = Field(
+        None,
+        description="Generated starts; give this or `starts`. A network with neither gets "
+        '{"kind": "xavier", "count": 1, "seed": 0}.',
+    )
     steps: int = Field(500, ge=1, le=Ceil.max_steps, description="Most steps to take.")
     every: int = Field(1, ge=1, le=Ceil.max_steps, description="Record every k-th step.")
     tol: float = Field(
@@ -232,7 +255,9 @@ class RunRequest(Model):
 
     @model_validator(mode="after")
     def one_source_of_starts(self) -> Self:
-        if (self.starts is None) == (self.init is None):
+        neither = self.starts is None and self.init is None
+        both = self.starts is not None and self.init is not None
+        if both or (neither and not isinstance(self.objective, NetworkSpec)):
             raise EngineError("error.one_source")
         return self
 
@@ -357,6 +382,15 @@ class CurvatureInfo(Model):
     momentum_rate: float = Field(description="(√k - 1)/(√k + 1).")
 
 
+class ParamGroupInfo(Model):
+    """A network layer's weights (`W1`) or biases (`b1`): parameters start .. stop - 1."""
+
+    name: str
+    layer: int = Field(description="l, from 1 (the first hidden layer) to L (the output).")
+    start: int
+    stop: int
+
+
 class ObjectiveInfo(Model):
     """What an objective is: its parameters, where to plot and start, and what is known."""
 
@@ -372,6 +406,11 @@ class ObjectiveInfo(Model):
     log_scale: bool
     cost: float
     curvature: CurvatureInfo | None = None
+    groups: list[ParamGroupInfo] | None = Field(
+        None,
+        description="A network's parameters by layer, in order (W1, b1, W2, ...); null for "
+        "other objectives.",
+    )
 
 
 class SurfaceInfo(Model):

@@ -62,9 +62,11 @@ def work(objective: Objective, rx: int, ry: int) -> float:
 
     Linear regression's closed form costs one unit per grid point; every other objective
     evaluates its loss at each point, `objective.cost` units each (the logistic shortcut does
-    the same O(N) per point, only faster).
+    the same O(N) per point, only faster), or its `loss_cost` when it says what the loss alone
+    costs (a network's forward pass is a third of its loss and gradient).
     """
-    per_point = 1.0 if isinstance(objective, LinearRegression) else max(1.0, objective.cost)
+    loss_cost = getattr(objective, "loss_cost", objective.cost)
+    per_point = 1.0 if isinstance(objective, LinearRegression) else max(1.0, loss_cost)
     return float(rx) * float(ry) * per_point
 
 

@@ -18,6 +18,7 @@ from app.engine.runner import CONVERGED, DIVERGED, STATUSES, Summary
 from app.engine.types import Array, IntArray
 from app.i18n import Lang, catalogue
 
+FLOAT_MAX = float(np.finfo(np.float64).max)
 KINDS = {  # curvature.kind_of's names -> catalogue keys
     "saddle point": "saddle",
     "local minimum": "minimum",
@@ -202,9 +203,11 @@ class _Explainer:
             f0 = ctx.objective.loss(np.asfortranarray(self.starts[rows]))
         steep = self._steepest(rows)
         bound = num(ctx.bound)
+        # With no finite bound (a network's), only overflow diverges: say it of the loss.
+        key = "outcome.diverged.overflow" if ctx.bound >= FLOAT_MAX else "outcome.diverged"
         for n, i in enumerate(rows.tolist()):
             cause = self._cause(i, float(f0[n]), float(steep[n]))
-            out[i] = self.t("outcome.diverged", n=int(s.steps_taken[i]), bound=bound, cause=cause)
+            out[i] = self.t(key, n=int(s.steps_taken[i]), bound=bound, cause=cause)
 
     def _steepest(self, rows: IntArray) -> Array:
         """The largest Hessian eigenvalue at each diverged row's start (0 when unknown)."""

@@ -14,7 +14,7 @@ import numpy as np
 
 from app.engine import hyperparams, optimizers, starts
 from app.engine.errors import EngineError
-from app.engine.objectives.base import Objective, scale_of
+from app.engine.objectives.base import Objective, divergence_bound
 from app.engine.outcomes import Context, explain
 from app.engine.runner import Descent, Frame, RunConfig, Summary
 from app.engine.types import Array, IntArray
@@ -74,11 +74,11 @@ class Run:
             init = objective.default_init
         k = starts.count(plan.points, init, objective.dim)
         check_budget(k, plan, limits)
-        w0 = starts.make(plan.points, init, objective.start_region, objective.initialize)
         rule = optimizers.get_rule(plan.optimizer)
         hps = hyperparams.per_row(rule.hyper, plan.hyper, k if _varies(plan.hyper) else 1)
-        check_work(k, len(set(hps)), plan, limits)
-        bound = plan.bound if plan.bound is not None else 1e3 * scale_of(objective)
+        check_work(k, len(set(hps)), plan, limits)  # before the starts: K x P may be large
+        w0 = starts.make(plan.points, init, objective.start_region, objective.initialize)
+        bound = plan.bound if plan.bound is not None else divergence_bound(objective)
         if np.abs(w0).max() > bound:
             raise EngineError("error.start_beyond_bound", bound=f"{bound:g}")
         config = RunConfig(plan.steps, plan.every, plan.tol, bound, plan.record_grad)

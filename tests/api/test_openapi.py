@@ -96,6 +96,7 @@ def validator(component: str) -> jsonschema_rs.Validator:
 
 
 BASE = {"objective": {"surface": "bowl"}, "optimizer": {"name": "sgd"}, "steps": 3}
+NETWORK = {"network": {"hidden": [2]}, "dataset": {"name": "xor", "n": 10}}
 BODIES = {
     "starts": {"starts": [[1, 2]]},
     "init": {"init": {"kind": "gaussian", "count": 2}},
@@ -160,6 +161,11 @@ BODIES = {
         "objective": {"expression": "x*y", "surface": "bowl"},
         "starts": [[1, 2]],
     },
+    "network, neither": {"objective": NETWORK},
+    "network, both null": {"objective": NETWORK, "starts": None, "init": None},
+    "network, init": {"objective": NETWORK, "init": {"kind": "he", "count": 2, "seed": 1}},
+    "network, both": {"objective": NETWORK, "starts": [[0.0] * 9], "init": {"kind": "zeros"}},
+    "network and surface": {"objective": {**NETWORK, "surface": "bowl"}},
 }
 
 
@@ -184,6 +190,8 @@ EXPECTED_STATUSES = {
     "POST /api/v1/landscape": {"200", "413", "422"},
     "POST /api/v1/predict": {"200", "413", "422"},
     "POST /api/v1/svm/sample": {"200", "413", "422"},
+    "POST /api/v1/network/probe": {"200", "413", "422"},
+    "POST /api/v1/network/unit": {"200", "413", "422"},
     "POST /api/v1/objectives/describe": {"200", "413", "422"},
     "POST /api/v1/objectives/grid": {"200", "413", "422"},
     "POST /api/v1/runs": {"200", "413", "422"},

@@ -27,8 +27,8 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         run_body(objective={}),
         [
             "objective must be a surface ('surface': name), a quadratic ('quadratic': ...), "
-            "an expression ('expression': text) or a model on a data set ('model': name, "
-            "'dataset': ...)"
+            "an expression ('expression': text), a model on a data set ('model': name, "
+            "'dataset': ...) or a neural network ('network': ..., 'dataset': ...)"
         ],
     ),
     (

@@ -15,6 +15,7 @@ import pytest
 from app.engine.batches import BatchSpec
 from app.engine.datasets import Dataset, make_dataset
 from app.engine.nn import NetworkError, NetworkSpec, init_starts
+from app.engine.nn.spec import head_of, most_params
 from app.engine.objectives import network as network_module
 from app.engine.objectives.network import NetworkObjective, make_network
 from app.engine.optimizers import Adam, get_rule
@@ -206,7 +207,7 @@ def test_protocol_facts() -> None:
     assert obj.depth == 3
     batched = _objective("moons", (4, 4), n=100, batch=BatchSpec(10, 1))
     assert batched.stochastic
-    assert batched.cost == pytest.approx(0.75 * 10 * obj.dim)
+    assert batched.cost == pytest.approx(0.75 * (10 + 100) * obj.dim)  # and the full gradient
 
 
 @pytest.mark.parametrize(
@@ -429,3 +430,75 @@ def test_unit_values_of_one_sample() -> None:
     other = obj.unit_values(w, x, y=(y + 1) % 3)
     assert other["y"] == (y + 1) % 3
     assert other["delta"][-1] != units["delta"][-1]
+
+
+# --- what the web edge asks of a network ---------------------------------------------------
+
+
+def test_parameter_groups_follow_the_layout_and_the_names() -> None:
+    obj = _objective("blobs", (4, 3), n=30)
+    groups = obj.parameter_groups
+    assert [g.name for g in groups] == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert [g.layer for g in groups] == [1, 1, 2, 2, 3, 3]
+    assert groups[0].start == 0
+    assert groups[-1].stop == obj.dim
+    assert [g.start for g in groups[1:]] == [g.stop for g in groups[:-1]]
+    for g in groups:
+        assert all(name.startswith(g.name + "[") for name in obj.names[g.start : g.stop])
+        assert obj.is_bias[g.start : g.stop].all() == g.name.startswith("b")
+
+
+def test_a_loss_that_overflows_has_a_nan_gradient() -> None:
+    obj = _objective("line", (4,), "relu")
+    w = _rows(obj, 2)
+    w[1] *= 1e80  # the squared error of outputs near 1e160 overflows; the weights do not
+    with np.errstate(over="ignore", invalid="ignore"):  # the runner steps under errstate too
+        loss, dw = obj.loss_and_grad(w)
+    assert np.isfinite(loss[0])
+    assert not np.isfinite(loss[1])
+    assert np.all(np.isfinite(dw[0]))
+    assert np.all(np.isnan(dw[1]))  # a step from there leaves the finite range at once
+    assert obj.default_bound == np.finfo(np.float64).max
+
+
+def test_data_loss_leaves_out_l2() -> None:
+    obj = _objective("moons", (4,), l2=0.3, n=20)
+    w = _rows(obj, 3)
+    penalty = 0.3 * np.array(
+        [sum(float(v) ** 2 for v, b in zip(row, obj.is_bias, strict=True) if not b) for row in w]
+    )
+    np.testing.assert_allclose(
+        obj.data_loss(w, obj.data.X, obj.data.y) + penalty, obj.loss(w), rtol=1e-12
+    )
+
+
+def test_initialize_defaults_and_refusals() -> None:
+    obj = _objective("moons", (4,), n=20)
+    uniform = obj.initialize({"kind": "uniform", "count": 50, "seed": 1})
+    assert uniform is not None
+    assert uniform.min() >= -1.0
+    assert uniform.max() <= 1.0
+    assert uniform[:, obj.is_bias].any()  # uniform draws the biases too
+    narrow = obj.initialize(
+        {"kind": "uniform", "count": 5, "seed": 1, "low": [-0.1], "high": [0.1]}
+    )
+    assert narrow is not None
+    assert np.abs(narrow).max() <= 0.1
+    with pytest.raises(NetworkError) as info:
+        obj.initialize({"kind": "gaussian", "count": 2, "seed": 1, "std": 1.0, "mean": [0.5]})
+    assert info.value.key == "network.init_mean"
+    assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
+    assert "network.init_mean" in MESSAGES["zh"]
+
+
+def test_the_head_follows_the_data_and_the_largest_network() -> None:
+    assert head_of(NetworkSpec(), 0) == ("identity", "mse")
+    assert head_of(NetworkSpec(), 2) == ("sigmoid", "cross_entropy")
+    assert head_of(NetworkSpec(), 5) == ("softmax", "cross_entropy")
+    with pytest.raises(NetworkError):
+        head_of(NetworkSpec(output="sigmoid"), 3)
+    assert most_params(2, 2) == 64 * 3 + 5 * 64 * 65 + 2 * 65
+    biggest = NetworkObjective(
+        make_dataset("spiral", 10, 0.1, 0, classes=5), NetworkSpec((64,) * 6)
+    )
+    assert biggest.dim == most_params(2, 5)

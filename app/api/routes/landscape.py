@@ -9,7 +9,7 @@ from app.api.data_schemas import LandscapeRequest
 from app.api.errors import BODY_ERRORS, refusal
 from app.api.grids import grid_result
 from app.api.language import request_lang
-from app.api.schemas import GridResult
+from app.api.planes import LandscapeResult, plane_landscape
 from app.config import Settings
 from app.engine import landscape as surfaces
 from app.engine.errors import EngineError
@@ -24,6 +24,7 @@ SHOWN_NAMES = 12  # parameter names listed in an error
 def axes(objective: Objective, req: LandscapeRequest) -> tuple[int, int]:
     """The indices of the two parameters, after checking them and the point (EngineError)."""
     names = list(objective.names)
+    assert req.params is not None  # the request's validator: params or directions
     for name in req.params:
         if name not in names:
             shown = ", ".join(names[:SHOWN_NAMES]) + (", …" if len(names) > SHOWN_NAMES else "")
@@ -50,13 +51,22 @@ def check_work(objective: Objective, resolution: int, settings: Settings) -> Non
 
 
 @router.post("/landscape", responses=BODY_ERRORS, response_model_exclude_none=True)
-def create_landscape(req: LandscapeRequest, request: Request, lang: Language) -> GridResult:
-    """The loss over a grid of two parameters, the rest held at `point`: z[i][j] at (x[j], y[i])."""
+def create_landscape(req: LandscapeRequest, request: Request, lang: Language) -> LandscapeResult:
+    """The loss over a grid of two parameters, the rest held at `point`, or along two directions
+    through `point` (filter-normalized, or a path's PCA): z[i][j] at (x[j], y[i])."""
     settings: Settings = request.app.state.settings
     try:
         objective = req.objective.build()
     except EngineError as exc:
         raise refusal(exc, lang, ("body", "objective")) from exc
+    if req.directions is not None:
+        try:
+            check_work(objective, req.resolution, settings)
+        except EngineError as exc:
+            raise refusal(exc, lang, ("body", "resolution")) from exc
+        return plane_landscape(
+            objective, req.point, req.directions, req.path, req.ranges, req.resolution, lang
+        )
     try:
         i, j = axes(objective, req)
     except EngineError as exc:
@@ -72,4 +82,5 @@ def create_landscape(req: LandscapeRequest, request: Request, lang: Language) ->
         z = surfaces.landscape(
             objective, (i, j), np.array(req.point), xs, ys, settings.engine_threads
         )
-    return grid_result(xs, ys, z)
+    grid = grid_result(xs, ys, z)
+    return LandscapeResult(x=grid.x, y=grid.y, z=grid.z, zmin=grid.zmin, zmax=grid.zmax)

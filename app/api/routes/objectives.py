@@ -17,6 +17,7 @@ from app.api.schemas import (
     LandmarkInfo,
     ObjectiveInfo,
     ObjectiveRequest,
+    ParamGroupInfo,
 )
 from app.engine.errors import EngineError
 from app.engine.objectives.base import Objective
@@ -50,6 +51,14 @@ def curvature_info(objective: Objective) -> CurvatureInfo | None:
     )
 
 
+def groups_info(objective: Objective) -> list[ParamGroupInfo] | None:
+    """A network's parameters by layer (W1, b1, ...), or None for an objective without layers."""
+    groups = getattr(objective, "parameter_groups", None)
+    if groups is None:
+        return None
+    return [ParamGroupInfo(name=g.name, layer=g.layer, start=g.start, stop=g.stop) for g in groups]
+
+
 def describe(req: ObjectiveRequest, lang: Lang) -> ObjectiveInfo:
     """What the objective of `req` is."""
     spec = req.objective
@@ -73,6 +82,7 @@ def describe(req: ObjectiveRequest, lang: Lang) -> ObjectiveInfo:
         log_scale=spec.log_scale,
         cost=objective.cost,
         curvature=curvature_info(objective),
+        groups=groups_info(objective),
     )
 
 

@@ -22,6 +22,7 @@ from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1", tags=["runs"])
 Language = Annotated[Lang, Depends(request_lang)]
+DATA_ERRORS = ("csv", "data", "model", "network")  # key prefixes of errors in the objective
 
 
 def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
@@ -36,7 +37,9 @@ def prepare_or_422(req: RunRequest, settings: Settings, lang: Lang) -> Run:
 
 def _location(exc: EngineError, req: RunRequest) -> tuple[str, ...]:
     """The field an engine refusal is about (a cap, a per-start list), so the 422 names it."""
-    if isinstance(exc, ExpressionError) or exc.key.split(".")[0] in ("csv", "data", "model"):
+    if exc.key.startswith("network.init") or exc.key == "error.init_needs_layers":
+        return ("body", "init")  # an init a network cannot take, or one that needs a network
+    if isinstance(exc, ExpressionError) or exc.key.split(".")[0] in DATA_ERRORS:
         return ("body", "objective")  # a formula, a data file or a model that cannot fit it
     if exc.key == "error.steps_cap":
         return ("body", "steps")
@@ -124,8 +127,15 @@ def create_starts(req: StartsRequest, request: Request, lang: Language) -> Start
         raise refusal(exc, lang, ("body", "objective")) from exc
     try:
         k = starts.count(None, init, objective.dim)
-        starts.check_count(k, request.app.state.settings.max_starts)
-        w0 = starts.make(None, init, objective.start_region)
+        settings: Settings = request.app.state.settings
+        starts.check_count(k, settings.max_starts)
+        values = k * objective.dim  # a network's starts are long: bound the reply's numbers
+        if values > settings.max_recorded_points:
+            limit = f"{settings.max_recorded_points:,}"
+            raise EngineError(
+                "error.starts_values", count=k, dim=objective.dim, values=f"{values:,}", limit=limit
+            )
+        w0 = starts.make(None, init, objective.start_region, objective.initialize)
     except EngineError as exc:
         raise unprocessable(exc.render(lang), ("body", "init")) from exc
     return StartsResult(starts=w0.tolist())

@@ -5,6 +5,7 @@ A spec is checked field by field when it is made (`NetworkSpec`); whether it fit
 `NetworkError` with a message key and parameters.
 """
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -94,12 +95,10 @@ def _check_name(name: str, choices: tuple[str, ...], key: str) -> None:
         raise NetworkError(key, name=name, choices=", ".join(choices))
 
 
-def build_network(spec: NetworkSpec, d: int, classes: int) -> Network:
-    """The network of `spec` on D features and `classes` classes (0 for regression).
-
-    Output units: 1 for regression and for a sigmoid output (two classes), C for softmax or
-    identity outputs on C classes (one-hot targets). Refuses combinations that make no sense.
-    """
+def head_of(spec: NetworkSpec, classes: int) -> tuple[str, str]:
+    """The output activation and the loss of `spec` on data with `classes` classes (0 for
+    regression): the ones asked for, or the data's defaults. Refuses combinations that make
+    no sense. Cheap: the web edge calls it before any data is drawn."""
     regression = classes == 0
     output = spec.output or ("identity" if regression else "sigmoid" if classes == 2 else "softmax")
     loss = spec.loss or ("mse" if regression else "cross_entropy")
@@ -111,5 +110,26 @@ def build_network(spec: NetworkSpec, d: int, classes: int) -> Network:
         raise NetworkError("network.softmax_classes")
     if output == "sigmoid" and classes > 2:
         raise NetworkError("network.sigmoid_classes", classes=classes)
-    outputs = 1 if regression or output == "sigmoid" else classes
+    return output, loss
+
+
+def output_units(output: str, classes: int) -> int:
+    """n_L: 1 for regression and for a sigmoid output (two classes), else C (one-hot targets)."""
+    return 1 if classes == 0 or output == "sigmoid" else classes
+
+
+def most_params(features: int, classes: int) -> int:
+    """P of the largest network a spec allows on `features` inputs and `classes` classes."""
+    sizes = (features, *(MAX_UNITS,) * MAX_HIDDEN, max(1, classes))
+    return sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(sizes))
+
+
+def build_network(spec: NetworkSpec, d: int, classes: int) -> Network:
+    """The network of `spec` on D features and `classes` classes (0 for regression).
+
+    Output units: 1 for regression and for a sigmoid output (two classes), C for softmax or
+    identity outputs on C classes (one-hot targets). Refuses combinations that make no sense.
+    """
+    output, loss = head_of(spec, classes)
+    outputs = output_units(output, classes)
     return Network((d, *spec.hidden, outputs), spec.activations, output, loss, spec.l2)

@@ -109,6 +109,12 @@ class Objective(Protocol):
         """The generator spec to use when a request gives neither starts nor init, if any."""
         ...
 
+    @property
+    def default_bound(self) -> float | None:
+        """The divergence bound when a request gives none; None: 1000 x `scale_of` (see
+        `divergence_bound`). A network's is the largest float: only overflow diverges."""
+        ...
+
     def initialize(self, init: Mapping[str, Any]) -> Array | None:
         """Starts of its own for a generator spec (a network's Xavier or He), or None.
 
@@ -127,6 +133,7 @@ class BaseObjective:
     stochastic: bool = False
     hessian_eigenvalues: Array | None = None
     default_init: Mapping[str, Any] | None = None  # starts when a request gives none
+    default_bound: float | None = None  # None: 1000 x scale_of(objective)
 
     @property
     def dim(self) -> int:
@@ -166,6 +173,13 @@ def domain_box(domain: Domain) -> Box:
     """The start box of a plotting domain."""
     (x0, x1), (y0, y1) = domain
     return (x0, y0), (x1, y1)
+
+
+def divergence_bound(objective: Objective) -> float:
+    """Where a trajectory counts as diverged when a request sets no bound: the objective's own
+    bound, else 1000 times the largest |coordinate| of its start region."""
+    own = objective.default_bound
+    return own if own is not None else 1e3 * scale_of(objective)
 
 
 def scale_of(objective: Objective) -> float:

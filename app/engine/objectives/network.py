@@ -19,12 +19,19 @@ curves are smooth from frame to frame and cheap for large N.
 
 Cost: one loss-and-gradient row does about 3 n P multiply-adds (forward, δ and dW) for the n
 samples it touches; like the linear models (2 n P counted as n P / 2), the runner's budget
-counts it as 3 n P / 4 evaluations of a built-in 2-D surface.
+counts it as 3 n P / 4 evaluations of a built-in 2-D surface. With mini-batches a step touches
+B + N samples, as for the linear models: the runner also takes the full gradient to judge
+convergence. The loss alone (a landscape's grid point) is the forward pass, n P / 4.
+
+Divergence is judged on the loss: a network's weights have no natural scale (and the loss of
+a deep network overflows while they are still moderate), so the default bound is the largest
+float, and where the loss is not finite the gradient is NaN. A trajectory therefore diverges
+at the step after its loss overflows, and only then.
 """
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 import numpy as np
 
@@ -39,6 +46,16 @@ from app.engine.types import Array, BoolArray, IntArray
 
 BLOCK_VALUES = 1 << 21  # activations held at once; more rows are split into blocks
 PROBE_SAMPLES, PROBE_SEED = 256, 0  # the diagnostics' fixed subset of a large data set
+FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+class ParamGroup(NamedTuple):
+    """The parameters of one layer's weights or biases: columns start .. stop - 1 of a row."""
+
+    name: str  # W1, b1, W2, ...
+    layer: int  # l, from 1
+    start: int
+    stop: int
 
 
 class UnitValues(TypedDict):
@@ -46,6 +63,7 @@ class UnitValues(TypedDict):
 
     x: list[float]  # the input a^0
     y: float  # the target (a class label for classification)
+    sample: int | None  # the data set's sample whose target y is, when none was given
     z: list[list[float]]  # z^l_i
     a: list[list[float]]  # a^l_i
     delta: list[list[float]]  # δ^l_i = dC/dz^l_i for this sample's loss (N = 1)
@@ -57,6 +75,7 @@ class NetworkObjective(BaseObjective):
 
     title = "Neural network"
     default_init: Mapping[str, Any] = MappingProxyType({"kind": "xavier", "count": 1, "seed": 0})
+    default_bound = FLOAT_MAX  # diverged = a weight stopped being finite (see the module)
 
     def __init__(
         self, data: Dataset, spec: NetworkSpec | None = None, batch: BatchSpec | None = None
@@ -71,8 +90,9 @@ class NetworkObjective(BaseObjective):
         self.is_bias: BoolArray = self.net.is_bias()
         self.batches = None if batch is None or batch.size >= data.n else Batches(data.n, batch)
         self.stochastic = self.batches is not None
-        samples = data.n if self.batches is None else self.batches.size
+        samples = data.n if self.batches is None else self.batches.size + data.n
         self.cost = max(1.0, 0.75 * samples * self.dim)
+        self.loss_cost = max(1.0, 0.25 * data.n * self.dim)  # the full loss alone: forward only
         self.probe = _probe(data.n)
 
     @property
@@ -81,16 +101,41 @@ class NetworkObjective(BaseObjective):
         return (-1.0,) * self.dim, (1.0,) * self.dim
 
     def initialize(self, init: Mapping[str, Any]) -> Array | None:
-        """Every init kind is the network's own (`app.engine.nn.init`): fan-in aware, biases 0."""
+        """Every init kind is the network's own (`app.engine.nn.init`): fan-in aware, biases 0.
+
+        A uniform box left out is the start region, [-1, 1]; a Gaussian has mean 0 (a mean
+        is refused: the weights' spread is what an initialization chooses).
+        """
+        if init.get("mean") is not None:
+            raise NetworkError("network.init_mean")
+        low, high = init.get("low"), init.get("high")
         return init_starts(
             self,
             str(init["kind"]),
             int(init.get("count", 1)),
             int(init.get("seed", 0)),
             std=init.get("std"),
-            low=_scalar(init.get("low")),
-            high=_scalar(init.get("high")),
+            low=-1.0 if low is None else _scalar(low),
+            high=1.0 if high is None else _scalar(high),
         )
+
+    @property
+    def parameter_groups(self) -> tuple[ParamGroup, ...]:
+        """W1, b1, W2, b2, ...: each layer's weights and biases as ranges of a parameter row."""
+        out: list[ParamGroup] = []
+        for layer, (weights, biases) in enumerate(self.net.slices, start=1):
+            out.append(ParamGroup(f"W{layer}", layer, weights.start, weights.stop))
+            out.append(ParamGroup(f"b{layer}", layer, biases.start, biases.stop))
+        return tuple(out)
+
+    @property
+    def filters(self) -> tuple[tuple[int, int], ...]:
+        """Each unit's incoming weights (a row of W^l) as a range (start, stop) of a row: the
+        filters of filter-normalized directions (`app.engine.directions`)."""
+        out: list[tuple[int, int]] = []
+        for (weights, _), n_in in zip(self.net.slices, self.net.sizes, strict=False):
+            out += [(lo, lo + n_in) for lo in range(weights.start, weights.stop, n_in)]
+        return tuple(out)
 
     @property
     def depth(self) -> int:
@@ -132,16 +177,25 @@ class NetworkObjective(BaseObjective):
         return self.loss_and_grad(w, step)[1]
 
     def loss_and_grad(self, w: Array, step: int | None = None) -> tuple[Array, Array]:
-        """Loss and gradient from one forward and one backward pass, on the batch of `step`."""
+        """Loss and gradient from one forward and one backward pass, on the batch of `step`.
+
+        Where the loss is not a finite number, the gradient is NaN: a step from there leaves
+        the finite range, so the runner stops the trajectory as diverged at once, even while
+        its weights are still finite (they need not be large for the loss to overflow).
+        """
         X, Y = self._data(step)
         rows = self._rows(len(X))
         if w.shape[0] <= rows:
-            return self.net.loss_and_grad(w, X, Y)
-        loss, dw = np.empty(w.shape[0]), np.empty_like(w)
-        for lo in range(0, w.shape[0], rows):
-            loss[lo : lo + rows], dw[lo : lo + rows] = self.net.loss_and_grad(
-                w[lo : lo + rows], X, Y
-            )
+            loss, dw = self.net.loss_and_grad(w, X, Y)
+        else:
+            loss, dw = np.empty(w.shape[0]), np.empty_like(w)
+            for lo in range(0, w.shape[0], rows):
+                loss[lo : lo + rows], dw[lo : lo + rows] = self.net.loss_and_grad(
+                    w[lo : lo + rows], X, Y
+                )
+        overflow = ~np.isfinite(loss)
+        if overflow.any():
+            dw[overflow] = np.nan
         return loss, dw
 
     def diagnostics(self, w: Array) -> Mapping[str, Array]:
@@ -164,6 +218,19 @@ class NetworkObjective(BaseObjective):
         return out
 
     # --- for the page: outputs, decision regions, accuracy, one sample's units -----------
+
+    def data_loss(self, w: Array, X: Array, y: Array | IntArray) -> Array:
+        """The data loss (l2 left out) of rows `w: (K, P)` on samples X (M, D), y (M,): (K,).
+
+        Another data set from the same generator (a held-out set) goes here too.
+        """
+        Y = self.targets(y)
+        out = np.empty(w.shape[0])
+        rows = self._rows(len(X))
+        for lo in range(0, w.shape[0], rows):
+            params = self.net.unpack(w[lo : lo + rows])
+            out[lo : lo + rows] = self.net.head(self.net.logits(params, X), Y)[0]
+        return out
 
     def _one(self, w: Array, X: Array) -> Array:
         """z^L (M, n_L) of one parameter vector `w: (P,)` at points `X: (M, D)`."""
@@ -210,14 +277,17 @@ class NetworkObjective(BaseObjective):
         data set's sample nearest to x (hovering a data point gives its own target).
         """
         x = np.asarray(x, dtype=np.float64).reshape(1, -1)
+        sample = None
         if y is None:
-            y = float(self.data.y[int(np.argmin(((self.data.X - x) ** 2).sum(axis=1)))])
+            sample = int(np.argmin(((self.data.X - x) ** 2).sum(axis=1)))
+            y = float(self.data.y[sample])
         target = self.targets(np.array([y]))
         params = self.net.unpack(np.asarray(w, dtype=np.float64).reshape(1, -1))
         run = self.net.backprop(params, x, target)
         return UnitValues(
             x=x[0].tolist(),
             y=float(y),
+            sample=sample,
             z=[z[0, 0].tolist() for z in run.z],
             a=[a[0, 0].tolist() for a in run.a],
             delta=[d[0, 0].tolist() for d in run.delta],
