@@ -11,7 +11,7 @@ import { decodeArray, shapeOf } from "./typed.js";
 export const TAGS = {
   points: "gdviz:data:points", regions: "gdviz:data:regions", fit: "gdviz:data:fit",
   selected: "gdviz:data:selected", landscape: "gdviz:data:landscape", path: "gdviz:data:path",
-  loss: "gdviz:data:loss", batch: "gdviz:data:batch",
+  loss: "gdviz:data:loss", batch: "gdviz:data:batch", final: "gdviz:data:final",
 };
 
 // Okabe & Ito (2008), told apart with the common colour-vision deficiencies; a shape per class
@@ -126,8 +126,9 @@ export function drawData(div, { sample, points, regions = null, fit = null, sele
 }
 
 // The loss over two parameters (log10(1 + f − min) when the values span decades), with the
-// runs' paths projected on it: paths = [{ name, color, x, y }].
-export function drawLandscape(div, { grid, scale, axes, paths, ranges, heading }) {
+// runs' paths projected on it: paths = [{ name, color, x, y }]; `final` marks the point whose
+// other parameters the slice holds.
+export function drawLandscape(div, { grid, scale, axes, paths, ranges, heading, final = null }) {
   const traces = [];
   if (grid) {
     traces.push({
@@ -137,8 +138,15 @@ export function drawLandscape(div, { grid, scale, axes, paths, ranges, heading }
     });
   }
   for (const p of paths) traces.push(pathTrace(p));
+  if (final) {
+    traces.push({
+      type: "scatter", mode: "markers", meta: TAGS.final, name: t("page.data.final_point"), x: [final[0]], y: [final[1]],
+      marker: { symbol: "x-thin", size: 14, line: { color: "#fff", width: 3 } }, showlegend: false,
+      hovertemplate: `${t("page.data.final_point")}<br>(%{x:.4f}, %{y:.4f})<extra></extra>`,
+    });
+  }
   return Plotly.react(div, traces, {
-    title: title(heading), margin: { ...MARGIN, b: 50 }, uirevision: `${axes.join("|")}`,
+    title: title(heading), margin: { ...MARGIN, b: 62 }, uirevision: `${axes.join("|")}`,
     xaxis: { title: { text: axes[0] }, range: ranges?.[0], zeroline: false },
     yaxis: { title: { text: axes[1] }, range: ranges?.[1], zeroline: false },
     showlegend: paths.length > 1, legend: { orientation: "h", y: -0.18 },

@@ -209,13 +209,6 @@ export class DataSource {
     this.showSet();
     this.onChange();
   }
-
-  relabel() {
-    for (const el of this.root.querySelectorAll("[data-role=params] [data-i18n], [data-role=set] [data-i18n]")) {
-      el.textContent = t(el.dataset.i18n);
-    }
-    if (this.q("set").value === CSV) this.showSet({ keep: true });
-  }
 }
 
 function clamp(v, p) {

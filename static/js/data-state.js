@@ -52,3 +52,37 @@ export function objectiveOf(state, dataset, batch = state.batch) {
 export function compareBatch(state) {
   return state.batch && state.batch > 1 ? state.batch : DEFAULTS.compareBatch;
 }
+
+// ---- the form ---------------------------------------------------------------------------
+
+const control = (root, role) => root.querySelector(`[data-role="${role}"]`);
+
+// The view's controls (but the data's, which data-source.js writes) from a state.
+export function writeForm(root, state) {
+  for (const [role, name] of [["l2", "l2"], ["optimizer", "opt"], ["lr", "lr"], ["steps", "steps"], ["batch", "batch"]]) {
+    const v = state[name];
+    control(root, role).value = v === null || v === undefined ? "" : String(v);
+  }
+  for (const button of root.querySelectorAll("[data-tab]")) button.setAttribute("aria-pressed", String(button.dataset.tab === state.tab));
+  for (const panel of root.querySelectorAll("[data-panel]")) panel.hidden = panel.dataset.panel !== state.tab;
+  root.dataset.tab = state.tab;
+}
+
+// The controls as a state; empty or unreadable fields take defaults, others snap into range.
+// New data keep the model if it fits them (the view checks) and forget the surface's axes.
+export function readForm(root, source, previous) {
+  const number = (role, [lo, hi], fallback, whole = false) => {
+    const text = control(root, role).value.trim(), v = Number(text);
+    if (text === "" || !Number.isFinite(v)) return fallback;
+    const x = Math.min(hi, Math.max(lo, v));
+    return whole ? Math.round(x) : x;
+  };
+  const data = source.read();
+  const sameData = JSON.stringify(data) === JSON.stringify(previous.data);
+  return {
+    tab: previous.tab, data, model: sameData ? control(root, "model").value || previous.model : previous.model,
+    l2: number("l2", LIMITS.l2, DEFAULTS.l2), opt: control(root, "optimizer").value,
+    lr: number("lr", LIMITS.lr, DEFAULTS.lr), steps: number("steps", LIMITS.steps, DEFAULTS.steps, true),
+    batch: number("batch", LIMITS.batch, null, true), axes: sameData ? previous.axes : null,
+  };
+}

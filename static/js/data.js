@@ -12,7 +12,7 @@ import { boxOf, defaultAxes, defaultModel, fits, MODELS } from "./data-model.js"
 import { drawData, drawLandscape, drawLossChart, sampleTraces } from "./data-plots.js";
 import { landscapeBody, nameRun, noiseSentence, outcomeRows, rangesOf, retell, runsFor } from "./data-runs.js";
 import { CSV, DataSource } from "./data-source.js";
-import { DEFAULTS, LIMITS, readState, writeState } from "./data-state.js";
+import { DEFAULTS, readForm, readState, writeForm, writeState } from "./data-state.js";
 import { Training } from "./data-train.js";
 import { t } from "./i18n.js";
 import { showOutcomes } from "./outcomes.js";
@@ -134,30 +134,11 @@ class DataView {
   }
 
   write() {
-    const s = this.state;
-    const set = (role, v) => { this.q(role).value = v === null || v === undefined ? "" : String(v); };
-    set("l2", s.l2); set("optimizer", s.opt); set("lr", s.lr); set("steps", s.steps); set("batch", s.batch);
-    for (const button of this.root.querySelectorAll("[data-tab]")) button.setAttribute("aria-pressed", String(button.dataset.tab === s.tab));
-    for (const panel of this.root.querySelectorAll("[data-panel]")) panel.hidden = panel.dataset.panel !== s.tab;
-    this.root.dataset.tab = s.tab;
+    writeForm(this.root, this.state);
   }
 
-  // The controls as a state; empty or unreadable fields take defaults, others snap into range.
   read() {
-    const number = (role, [lo, hi], fallback, whole = false) => {
-      const text = this.q(role).value.trim(), v = Number(text);
-      if (text === "" || !Number.isFinite(v)) return fallback;
-      const x = Math.min(hi, Math.max(lo, v));
-      return whole ? Math.round(x) : x;
-    };
-    const data = this.source.read();
-    const sameData = JSON.stringify(data) === JSON.stringify(this.state.data);
-    return {
-      tab: this.state.tab, data, model: sameData ? this.q("model").value || this.state.model : this.state.model,
-      l2: number("l2", LIMITS.l2, DEFAULTS.l2), opt: this.q("optimizer").value, lr: number("lr", LIMITS.lr, DEFAULTS.lr),
-      steps: number("steps", LIMITS.steps, DEFAULTS.steps, true), batch: number("batch", LIMITS.batch, null, true),
-      axes: sameData ? this.state.axes : null,
-    };
+    return readForm(this.root, this.source, this.state);
   }
 
   changed() {
@@ -325,6 +306,12 @@ class DataView {
   // Every stream has ended: the loss surface under the paths, at the final point.
   async streamed(gen) {
     if (gen !== this.gen) return;
+    if (this.training.runs.every((run) => run.error)) { // refused (its reason is shown)
+      this.root.dataset.progress = "failed";
+      this.showStatus("page.data.status_failed");
+      this.showRunOutcomes();
+      return;
+    }
     await this.drawLandscape({ request: true }).catch((error) => {
       if (isAbort(error)) return;
       this.landscape = { failed: true };
@@ -345,11 +332,12 @@ class DataView {
       const raw = await postJSON("/api/v1/landscape", body, { signal: training.controller?.signal });
       if (gen !== this.gen) return;
       const grid = { x: decodeTyped(raw.x), y: decodeTyped(raw.y), z: decodeTyped(raw.z) };
-      this.landscape = { grid, scale: makeScale(this.problem.info.log_scale, raw.zmin), ranges, axes };
+      const at = training.axes.map((i) => final[i]);
+      this.landscape = { grid, scale: makeScale(this.problem.info.log_scale, raw.zmin), ranges, axes, final: at };
     }
     const shown = this.landscape?.axes?.join() === axes.join() ? this.landscape : null;
     await drawLandscape(training.plots.landscape, {
-      grid: shown?.grid, scale: shown?.scale, ranges: shown?.ranges, axes, paths: training.paths(),
+      grid: shown?.grid, scale: shown?.scale, ranges: shown?.ranges, final: shown?.final, axes, paths: training.paths(),
       heading: t(TITLES[training.tab].landscape, { x: axes[0], y: axes[1] }),
     });
     if (shown) this.root.dataset.landscape = axes.join(";");

@@ -124,7 +124,10 @@ def test_logistic_regression_learns_the_moons(
     assert loss[-1] < 0.3
     assert tagged(page, "plot-loss", "batch") == []
     assert tagged(page, "plot-landscape", "landscape")
-    assert len(tagged(page, "plot-landscape", "path")[0]["x"]) == len(loss)
+    path = tagged(page, "plot-landscape", "path")[0]
+    assert len(path["x"]) == len(loss)
+    final = tagged(page, "plot-landscape", "final")[0]  # where the slice holds the rest
+    assert (final["x"], final["y"]) == ([path["x"][-1]], [path["y"][-1]])
     assert hash_params(page)["set"] == "moons"
     screenshot(page, "data-logistic-moons")
     assert console.errors == []
