@@ -211,9 +211,11 @@ class Descent:
 
     def _evaluate(self, shard: _Shard, s: int) -> _Eval:
         """The step's gradient (and batch loss), and the full gradient's norm when tested."""
-        w, objective = shard.w, self.objective
-        tested = self.config.tol > 0 or s == self.config.steps
+        w, objective, cfg = shard.w, self.objective, self.config
+        tested = cfg.tol > 0 or s == cfg.steps
         if self._stochastic:
+            # The full gradient costs a pass over all the data: judge at recorded steps only.
+            tested = s == cfg.steps or (cfg.tol > 0 and s % cfg.every == 0)
             batch_loss, g = objective.loss_and_grad(w, s + 1)
             gn2 = _row_sq_norm(objective.grad(w, None)) if tested else None
         else:
@@ -336,8 +338,15 @@ def _take_rows(a: Array, rows: IntArray) -> Array:
 
 
 def _row_sq_norm(g: Array) -> Array:
-    """Squared Euclidean norm of each row: (K, P) -> (K,)."""
-    out = np.square(g[:, 0])  # column by column: contiguous in the runner's Fortran order
+    """Squared Euclidean norm of each row: (K, P) -> (K,).
+
+    Few parameters: column by column, each contiguous in the runner's Fortran order; many
+    (a network's hundreds): one einsum, not hundreds of calls.
+    """
+    if g.shape[1] > 8:
+        wide: Array = np.einsum("kp,kp->k", g, g)
+        return wide
+    out = np.square(g[:, 0])
     for j in range(1, g.shape[1]):
         out += np.square(g[:, j])
     return out

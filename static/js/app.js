@@ -1,13 +1,16 @@
 // The shell: one view per topic, chosen by the URL hash (#descent?surface=rosenbrock&...), and
 // the language switch. A view is a template partial plus a module exporting
 // mount(root, params, ctx) and unmount(), and optionally update(params) (Back and Forward),
-// setActive(on) (shown or hidden) and relabel() (after a language switch).
+// setActive(on) (shown or hidden) and relabel() (after a language switch). Presentation
+// mode, a tool of the top bar, lives in present.js.
 
 import { onLanguage, preferredLanguage, setLanguage, t } from "./i18n.js";
+import { keepShellParams, startPresentation, takeShellParams } from "./present.js";
 import { toast } from "./toast.js";
 import { formatHash, parseHash } from "./url.js";
 
 const VIEWS = {
+  lessons: () => import("./lessons.js"),
   descent: () => import("./descent.js"),
   conditioning: () => import("./conditioning.js"),
   experiments: () => import("./experiments.js"),
@@ -16,10 +19,11 @@ const VIEWS = {
   data: () => import("./data.js"),
   svm: () => import("./svm.js"),
 };
-const DEFAULT_VIEW = "descent";
+const DEFAULT_VIEW = "lessons"; // where the page opens
 const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
 let current = null;
 let applied = null; // the hash the page shows
+let shown = null; // the view's part of it (the shell's own params, present.js's, taken off)
 
 const section = (name) => document.querySelector(`[data-view="${name}"]`);
 
@@ -27,7 +31,10 @@ async function route() {
   if (location.hash === applied) return;
   applied = location.hash;
   const { view, params } = parseHash(location.hash);
+  takeShellParams(params);
   const name = Object.hasOwn(VIEWS, view) ? view : DEFAULT_VIEW;
+  if (formatHash(name, params) === shown) return; // only presentation mode changed
+  shown = formatHash(name, params);
   if (current !== name) entries.get(current)?.module?.setActive?.(false);
   current = name;
   for (const s of document.querySelectorAll("[data-view]")) s.hidden = s.dataset.view !== name;
@@ -78,26 +85,36 @@ function showMountError(root, name, error) {
   retry.dataset.i18n = "page.retry";
   retry.dataset.role = "retry";
   retry.textContent = t("page.retry");
-  retry.addEventListener("click", () => mountView(name, parseHash(location.hash).params));
+  retry.addEventListener("click", () => {
+    const { params } = parseHash(location.hash);
+    takeShellParams(params);
+    mountView(name, params);
+  });
   box.append(heading, detail, retry);
   root.prepend(box);
 }
 
-// What a view may ask of the shell: write its state into the URL. User changes push a
-// history entry, so Back returns to the previous state; corrections replace it.
+// What a view may ask of the shell: write its state into the URL (the shell's own params
+// kept after it), and whether the page has a view. User changes push a history entry, so
+// Back returns to the previous state; corrections replace it.
 function context(name) {
   return {
     save(params, { push = true } = {}) {
-      const hash = formatHash(name, params);
+      const plain = formatHash(name, params);
+      const hash = keepShellParams(plain);
       const link = document.querySelector(`[data-view-link="${name}"]`);
-      if (link) link.href = hash; // the nav link returns to the view as it was left
+      if (link) link.href = plain; // the nav link returns to the view as it was left
       if (current !== name || hash === location.hash) return;
       if (push) history.pushState(null, "", hash);
       else history.replaceState(null, "", hash);
       applied = location.hash;
+      shown = plain;
     },
+    built,
   };
 }
+
+const built = (name) => Object.hasOwn(VIEWS, name);
 
 // ---- language -----------------------------------------------------------------------------
 
@@ -128,7 +145,7 @@ async function start() {
   await Promise.all([language, whenPlotly()]);
   window.addEventListener("popstate", () => route().catch(toast));
   window.addEventListener("hashchange", () => route().catch(toast));
-  await route();
+  await Promise.all([route(), startPresentation({ built }).catch(toast)]);
 }
 
 start().catch(toast);

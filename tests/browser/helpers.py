@@ -15,7 +15,7 @@ def role(name: str, view: str = DESCENT) -> str:
     return f"{view} [data-role={name}]"
 
 
-def open_descent(page: Page, server_url: str, hash_: str = "") -> None:
+def open_descent(page: Page, server_url: str, hash_: str = "#descent") -> None:
     """Open the page (at `hash_`) and wait until the descent view has drawn its surface."""
     page.goto(server_url + "/" + hash_)
     page.wait_for_selector(f"{DESCENT}[data-mounted][data-surface]", state="attached")

@@ -178,7 +178,7 @@ def test_a_view_that_failed_to_mount_can_be_retried(
             route.continue_()
 
     page.route("**/api/v1/optimizers", flaky)
-    page.goto(server_url + "/")
+    page.goto(server_url + "/#descent")
     page.wait_for_selector(f"{DESCENT} .view-error")
     assert "busy" in page.inner_text(f"{DESCENT} .view-error")
     page.click(f"{DESCENT} [data-role=retry]")

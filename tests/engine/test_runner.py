@@ -777,3 +777,11 @@ def test_frames_made_without_the_new_fields_have_defaults() -> None:
     frame = Frame(3, np.arange(2), np.zeros((2, 2)), np.zeros(2), None)
     assert frame.batch_loss is None
     assert frame.diagnostics == {}
+
+
+@pytest.mark.parametrize("p", [1, 2, 8, 9, 300])
+def test_row_norms_for_few_and_many_parameters(p: int) -> None:
+    from app.engine.runner import _row_sq_norm
+
+    g = np.asfortranarray(np.random.default_rng(p).standard_normal((5, p)))
+    np.testing.assert_allclose(_row_sq_norm(g), np.sum(g * g, axis=1), rtol=1e-13)

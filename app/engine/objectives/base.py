@@ -13,7 +13,8 @@ Mini-batch objectives: `grad(w, step)` may estimate the gradient from a batch dr
 (seed, step), so that a run stays a pure function of its request and replays identically on
 any worker; `grad(w, None)` is always the full gradient and `loss(w)` always the full loss.
 Such an objective sets `stochastic = True`, and the runner then judges convergence on the full
-gradient, never on one lucky batch.
+gradient, never on one lucky batch, at the recorded steps (every `every` steps), since the full
+gradient costs a pass over all the data. Its `cost` counts the batch's samples.
 """
 
 from collections.abc import Mapping

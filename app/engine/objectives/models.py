@@ -65,7 +65,7 @@ class AffineModel(BaseObjective):
         self.names = self._names()
         self.batches = None if batch is None or batch.size >= data.n else Batches(data.n, batch)
         self.stochastic = self.batches is not None
-        samples = data.n if self.batches is None else self.batches.size + data.n
+        samples = data.n if self.batches is None else self.batches.size
         self.cost = max(1.0, samples * self.dim / 2.0)
 
     def _outputs(self, data: Dataset) -> int:
