@@ -2,7 +2,7 @@
 // from a trained run (the same request as the data view's, so its link lands on the same W)
 // or are random with a seed; click a point or type its index to walk through its scores,
 // margins, loss and gradient, with the gradient check beside it.
-// #svm?set=blobs&from=trained&opt=sgd&lr=0.1&steps=100&i=7
+// #svm?set=blobs&from=trained&opt=sgd&lr=0.1&steps=100&sample=7
 
 /* global Plotly */
 import { getJSON, isAbort, postJSON } from "./api.js";
@@ -70,6 +70,8 @@ class SvmView {
     this.q("optimizer").replaceChildren(...optimizers.map((o) => new Option(o.title, o.name)));
     for (const role of ["from", "optimizer", ...Object.keys(NUMBERS)]) this.on(role, "change", () => this.changed());
     this.on("index", "change", () => this.changed({ keepIndex: true }));
+    this.on("prev", "click", () => this.step(-1));
+    this.on("next", "click", () => this.step(1));
     await this.apply(params, { initial: true });
   }
 
@@ -99,7 +101,7 @@ class SvmView {
       const v = readNumber(params, name, DEFAULTS[name], lo, hi);
       state[name] = v !== null && WHOLE.has(name) ? Math.round(v) : v;
     }
-    const index = readNumber(params, "i", null, 0, 9999);
+    const index = readNumber(params, "sample", null, 0, 9999);
     state.index = index === null ? null : Math.round(index);
     this.state = state;
     this.source.write(state.data);
@@ -137,7 +139,7 @@ class SvmView {
     params.set("from", s.from);
     const names = s.from === "trained" ? ["opt", "lr", "steps", "l2", "batch"] : ["rseed", "std"];
     for (const name of names) if (s[name] !== null && s[name] !== DEFAULTS[name]) params.set(name, String(s[name]));
-    if (s.index !== null) params.set("i", String(s.index));
+    if (s.index !== null) params.set("sample", String(s.index));
     this.ctx.save(params, { push });
   }
 
@@ -149,6 +151,14 @@ class SvmView {
     this.save();
     if (keepIndex && this.problem) this.walk().catch((error) => this.fail(error));
     else this.refresh();
+  }
+
+  // The sample before or after the shown one (wrapping around), to step through a few.
+  step(by) {
+    const n = this.problem?.sample.X.length;
+    if (!n) return;
+    this.q("index").value = String((((this.state.index ?? 0) + by) % n + n) % n);
+    this.changed({ keepIndex: true });
   }
 
   // ---- requests -----------------------------------------------------------------------

@@ -101,13 +101,13 @@ def test_walkthrough_of_a_trained_svm(page: Page, server_url: str, console: Cons
     assert shown["checks"] == ["fine"] * 9  # W is 3 x 2, b has 3
     count = sum(shown["active"])
     assert shown["effects"][y] == f"−{count}·x (one −x per active margin)"
-    assert hash_params(page)["i"] == str(index)
+    assert hash_params(page)["sample"] == str(index)
     screenshot(page, "svm-trained")
     assert console.errors == []
 
 
 def test_random_parameters_and_a_typed_index(page: Page, server_url: str, console: Console) -> None:
-    open_svm(page, server_url, "#svm?set=spiral&from=random&rseed=3&std=2&i=5")
+    open_svm(page, server_url, "#svm?set=spiral&from=random&rseed=3&std=2&sample=5")
     assert page.eval_on_selector(SVM, "el => el.dataset.walked") == "5"
     x, y = features(server_url, {"name": "spiral"}, 5)
     shown = walkthrough(page)
@@ -118,12 +118,16 @@ def test_random_parameters_and_a_typed_index(page: Page, server_url: str, consol
     wait_walked(page, 5)
     x, y = features(server_url, {"name": "spiral"}, 17)
     check_rows(walkthrough(page), x, y)
-    assert hash_params(page)["i"] == "17"
+    assert hash_params(page)["sample"] == "17"
+    page.click(q("prev"))  # step through the samples
+    assert wait_walked(page, 17) == 16
+    x, y = features(server_url, {"name": "spiral"}, 16)
+    check_rows(walkthrough(page), x, y)
     assert console.errors == []
 
 
 def test_a_click_on_a_point_walks_through_it(page: Page, server_url: str, console: Console) -> None:
-    index = open_svm(page, server_url, "#svm?set=blobs&i=0")
+    index = open_svm(page, server_url, "#svm?set=blobs&sample=0")
     assert index == 0
     # Where sample 42 is drawn, in page pixels, from the plot's own axes.
     target = 42
@@ -151,7 +155,7 @@ def test_a_click_on_a_point_walks_through_it(page: Page, server_url: str, consol
 
 
 def test_chinese_after_switching(page: Page, server_url: str, console: Console) -> None:
-    open_svm(page, server_url, "#svm?set=blobs&i=3")
+    open_svm(page, server_url, "#svm?set=blobs&sample=3")
     page.click("[data-lang=zh]")
     page.wait_for_function(
         "sel => /[\\u4e00-\\u9fff]/.test(document.querySelector(sel).textContent)", arg=q("touched")
