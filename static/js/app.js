@@ -1,11 +1,13 @@
 // The shell: one view per topic, chosen by the URL hash (#descent?surface=rosenbrock&...), and
 // the language switch. A view is a template partial plus a module exporting
 // mount(root, params, ctx) and unmount(), and optionally update(params) (Back and Forward),
-// setActive(on) (shown or hidden) and relabel() (after a language switch). Presentation
-// mode, a tool of the top bar, lives in present.js.
+// setActive(on) (shown or hidden) and relabel() (after a language switch). The top bar's
+// classroom tools (presentation mode, share, export) live in present.js, share.js, export.js.
 
+import { startExport } from "./export.js";
 import { onLanguage, preferredLanguage, setLanguage, t } from "./i18n.js";
 import { keepShellParams, startPresentation, takeShellParams } from "./present.js";
+import { startShare } from "./share.js";
 import { toast } from "./toast.js";
 import { formatHash, parseHash } from "./url.js";
 
@@ -145,6 +147,8 @@ async function start() {
   await Promise.all([language, whenPlotly()]);
   window.addEventListener("popstate", () => route().catch(toast));
   window.addEventListener("hashchange", () => route().catch(toast));
+  startShare();
+  startExport({ current: () => ({ name: current, root: section(current), module: entries.get(current)?.module }) });
   await Promise.all([route(), startPresentation({ built }).catch(toast)]);
 }
 

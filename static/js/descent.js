@@ -41,6 +41,8 @@ export function unmount() {
 export const update = (params) => view?.apply(params);
 export const setActive = (on) => view?.setActive(on);
 export const relabel = () => view?.relabel();
+// For the export menu (export.js): the requests of the runs shown, to be asked again as lists.
+export const exportRuns = () => view?.exportRuns() ?? null;
 
 class DescentView {
   constructor(root, ctx) {
@@ -336,6 +338,12 @@ class DescentView {
     if (!this.runnable) return undefined;
     if (!this.runs.any) return this.run(false);
     this.runs.step();
+  }
+
+  // { names, runs: [{ label, body }] } of the runs shown (one per optimizer in a race), or null.
+  exportRuns() {
+    if (!this.runs.any || !this.objective) return null;
+    return { names: this.objective.names, runs: this.runs.runs.map(({ label, body }) => ({ label, body })) };
   }
 
   relabel() {
