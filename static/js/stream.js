@@ -33,9 +33,10 @@ async function* readEvents(response) {
   }
 }
 
-// Calls onFrame(frame) for each frame and resolves with the summary.
-export async function streamRun(body, { onFrame, signal, retries = 3 }) {
-  let lastId = null;
+// Calls onFrame(frame) for each frame and resolves with the summary. With `after` (a step
+// already received) the stream resumes: only the frames after that step come.
+export async function streamRun(body, { onFrame, signal, retries = 3, after = null }) {
+  let lastId = after === null ? null : String(after);
   for (let attempt = 0; ; attempt += 1) {
     const extra = { "Content-Type": "application/json" };
     if (lastId !== null) extra["Last-Event-ID"] = lastId;
