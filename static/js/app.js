@@ -20,6 +20,7 @@ const VIEWS = {
   gradcheck: () => import("./gradcheck.js"),
   data: () => import("./data.js"),
   svm: () => import("./svm.js"),
+  network: () => import("./network.js"),
 };
 const DEFAULT_VIEW = "lessons"; // where the page opens
 const entries = new Map(); // view name -> { module, status: "mounting" | "mounted" | "failed", pending }
