@@ -1,0 +1,231 @@
+"""The Network view in a real browser: a 2-16-16-1 network learns XOR live; zero initialization
+keeps every hidden unit identical; six sigmoid layers starve the first layer of δ; the gradient
+check of every layer says fine; pausing (and hiding the view) stops the stream and resumes it;
+Chinese labels after a switch; no console errors."""
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import Console, screenshot
+from tests.browser.helpers import hash_params, role
+
+NETWORK = "[data-view=network]"
+
+
+def q(name: str) -> str:
+    return role(name, NETWORK)
+
+
+def open_network(page: Page, server_url: str, hash_: str) -> None:
+    """Open the view at `hash_` and wait until its runs have streamed to the end."""
+    page.goto(f"{server_url}/{hash_}")
+    wait_finished(page)
+
+
+def wait_finished(page: Page) -> None:
+    page.wait_for_selector(f"{NETWORK}[data-progress=finished]", state="attached", timeout=60_000)
+
+
+def wait_drawn_at(page: Page, step: int) -> None:
+    """Wait until the drawn network shows the weights of `step`."""
+    page.wait_for_selector(f"{q('network')}[data-step='{step}']", state="attached")
+
+
+def metric(page: Page, name: str, step: int) -> float:
+    """A number of the metrics bar once it describes `step` (a probe of that step came back)."""
+    selector = f"{q('metrics')} [data-role={name}][data-step='{step}']"
+    page.wait_for_selector(selector, state="attached", timeout=30_000)
+    value: str = page.eval_on_selector(selector, "el => el.dataset.value")
+    return float(value)
+
+
+def weights(page: Page, layer: int) -> list[list[float]]:
+    """W^layer as drawn: one row per unit, from the lines' data-w."""
+    rows: list[list[float]] = page.eval_on_selector_all(
+        f"{q('network')} line[data-layer='{layer}']",
+        """lines => { const rows = [];
+                      for (const l of lines) {
+                        const i = Number(l.dataset.i), j = Number(l.dataset.j);
+                        (rows[i] ??= [])[j] = Number(l.dataset.w);
+                      }
+                      return rows; }""",
+    )
+    return rows
+
+
+def traces(page: Page, plot: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = page.evaluate(
+        """sel => (document.querySelector(sel).data || []).map(t => ({
+               meta: t.meta ?? null, x: Array.from(t.x ?? []), y: Array.from(t.y ?? []) }))""",
+        q(plot),
+    )
+    return data
+
+
+def test_a_2_16_16_1_network_learns_xor(page: Page, server_url: str, console: Console) -> None:
+    open_network(page, server_url, "#network?ds=xor&hidden=16,16&act=tanh")
+    units = page.eval_on_selector_all(
+        f"{q('network')} circle.net-unit", "cs => cs.map(c => Number(c.dataset.layer))"
+    )
+    assert [units.count(layer) for layer in range(4)] == [2, 16, 16, 1]
+    assert metric(page, "train-acc", 500) >= 0.95
+    assert metric(page, "test-acc", 500) >= 0.9
+    assert 0 < metric(page, "train-loss", 500) < 0.05
+    images = page.eval_on_selector(
+        q("plot-regions"), "el => (el.layout.images || []).map(i => i.name)"
+    )
+    assert images == ["net:regions"]  # the probabilities, under the data
+    assert {t["meta"] for t in traces(page, "plot-curves")} >= {
+        "net:loss:0",
+        "net:test-loss",
+        "net:train-acc",
+        "net:test-acc",
+    }
+    # Point at a sample, then at a unit: its z, a and δ for that sample.
+    box = page.locator(f"{q('plot-regions')} .nsewdrag").first.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.wait_for_selector(f"{q('network')} circle.net-unit[style*=fill]", state="attached")
+    page.hover(f"{q('network')} circle[data-layer='2'][data-unit='5']")
+    readout = page.text_content(q("unit-readout")) or ""
+    assert "z = " in readout
+    assert "δ = " in readout
+    assert hash_params(page)["ds"] == "xor"
+    screenshot(page, "network-xor")
+    assert console.errors == []
+
+
+def test_zero_initialization_keeps_the_hidden_units_identical(
+    page: Page, server_url: str, console: Console
+) -> None:
+    page.goto(f"{server_url}/#network?steps=50")
+    wait_finished(page)
+    page.click(f"{NETWORK} [data-lesson=symmetry]")
+    page.wait_for_function("() => location.hash.includes('lesson=symmetry')")
+    wait_finished(page)
+    wait_drawn_at(page, 400)
+    for layer in (1, 2):
+        rows = weights(page, layer)
+        assert len(rows) == 8
+        assert all(row == rows[0] for row in rows), f"layer {layer}: {rows}"
+    assert any(w != 0 for w in weights(page, 1)[0])  # they moved, together
+    page.wait_for_selector(f"{q('lesson-result')} li[data-variant=a][data-flag=same]")
+    page.wait_for_selector(f"{q('lesson-result')} li[data-variant=b][data-flag=differ]")
+    screenshot(page, "network-symmetry")
+    assert console.errors == []
+
+
+def test_six_sigmoid_layers_starve_the_first_layer_of_delta(
+    page: Page, server_url: str, console: Console
+) -> None:
+    open_network(page, server_url, "#network?lesson=depth")
+    wait_drawn_at(page, 400)
+    norms = {t["meta"]: t["y"] for t in traces(page, "plot-norms")}
+    first, last = norms["net:delta_norm:1"], norms["net:delta_norm:7"]
+    assert len(first) == len(last) > 10
+    assert all(a < b for a, b in zip(first, last, strict=True))  # at every recorded step
+    assert first[-1] < 1e-3 * last[-1]
+    page.wait_for_selector(f"{q('lesson-result')} li[data-variant=a][data-flag=vanishing]")
+    page.wait_for_selector(f"{q('lesson-result')} li[data-variant=b][data-flag=flowing]")
+    assert console.errors == []
+
+
+def test_the_gradient_check_of_every_layer_is_fine(
+    page: Page, server_url: str, console: Console
+) -> None:
+    open_network(page, server_url, "#network?ds=xor&steps=100&tab=gradcheck")
+    page.click(q("gradcheck"))
+    page.wait_for_selector(f"{NETWORK}[data-checked='100']", state="attached", timeout=30_000)
+    verdicts = page.eval_on_selector_all(
+        f"{q('gc-table')} tbody tr", "rows => rows.map(r => [r.dataset.layer, r.dataset.verdict])"
+    )
+    assert verdicts == [["1", "fine"], ["2", "fine"], ["3", "fine"]]
+    assert "fine" in (page.text_content(q("gc-status")) or "")
+    assert console.errors == []
+
+
+def test_the_landscape_shows_the_path_on_its_pca_plane(
+    page: Page, server_url: str, console: Console
+) -> None:
+    open_network(page, server_url, "#network?ds=xor&steps=200")
+    page.click(q("landscape"))
+    page.wait_for_selector(f"{NETWORK}[data-landscape='200']", state="attached", timeout=30_000)
+    path = next(t for t in traces(page, "plot-land-contour") if t["meta"] == "net:land-path")
+    assert len(path["x"]) > 10
+    extent = max(map(abs, path["x"] + path["y"]))
+    assert abs(path["x"][-1]) < 1e-4 * extent  # the plane's (0, 0) is the last point
+    assert abs(path["y"][-1]) < 1e-4 * extent
+    assert any(t["meta"] == "net:land-surface" for t in traces(page, "plot-land-surface"))
+    assert console.errors == []
+
+
+# Runs take well under a second, so a person can pause them but a test must be quicker: this
+# acts (once) the moment the drawn network first shows a step, from inside the page.
+ON_FIRST_STEP = """
+(action) => {
+  const target = document.querySelector('[data-view=network] [data-role=network]');
+  const seen = target.dataset.step;
+  const watch = new MutationObserver(() => {
+    if (target.dataset.step === seen) return;
+    watch.disconnect();
+    if (action === 'pause') document.querySelector('[data-view=network] [data-role=pause]').click();
+    else location.hash = '#descent';
+  });
+  watch.observe(target, { attributes: true, attributeFilter: ['data-step'] });
+}
+"""
+
+
+def shown_step(page: Page) -> int:
+    step: int = page.eval_on_selector(q("network"), "el => Number(el.dataset.step)")
+    return step
+
+
+def test_pause_and_a_hidden_view_stop_the_stream(
+    page: Page, server_url: str, console: Console
+) -> None:
+    open_network(page, server_url, "#network?ds=xor&n=100&steps=50")
+    page.evaluate(ON_FIRST_STEP, "pause")
+    page.fill(q("steps"), "3900")
+    page.dispatch_event(q("steps"), "change")
+    page.click(q("run"))
+    page.wait_for_selector(f"{NETWORK}[data-progress=paused]", state="attached")
+    paused = shown_step(page)
+    assert 0 <= paused < 3900
+    page.wait_for_timeout(300)
+    assert shown_step(page) == paused
+    page.evaluate(ON_FIRST_STEP, "hide")
+    page.click(q("pause"))  # resume: the server replays the run and sends the frames after `paused`
+    page.wait_for_url("**/#descent")
+    page.wait_for_selector(f"{NETWORK}[data-progress=paused]", state="attached")
+    hidden = shown_step(page)
+    page.wait_for_timeout(300)
+    assert shown_step(page) == hidden < 3900
+    page.go_back()  # shown again: it goes on by itself
+    wait_finished(page)
+    steps = next(t for t in traces(page, "plot-curves") if t["meta"] == "net:loss:0")["x"]
+    assert steps == sorted(set(steps))  # nothing twice, nothing missing at the ends
+    assert steps[0] == 0
+    assert steps[-1] == 3900
+    assert console.errors == []
+
+
+def test_chinese_labels_after_switching(page: Page, server_url: str, console: Console) -> None:
+    open_network(page, server_url, "#network?ds=xor&steps=100")
+    page.click("[data-lang=zh]")
+    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
+    assert page.text_content("[data-view-link=network]") == "神经网络"
+    assert page.text_content(f"{NETWORK} [data-lesson=depth]") == "6 层深：sigmoid 与 ReLU"
+    page.wait_for_function(
+        "sel => document.querySelector(sel).textContent.includes('训练准确率')", arg=q("metrics")
+    )
+    labels = page.eval_on_selector_all(
+        f"{q('network')} .net-layer-label", "els => els.map(e => e.textContent)"
+    )
+    assert labels[0] == "输入（2）"
+    assert "损失与准确率" in page.eval_on_selector(q("plot-curves"), "el => el.layout.title.text")
+    text = page.text_content(NETWORK) or ""
+    assert "page.net." not in text
+    screenshot(page, "network-zh")
+    assert console.errors == []
