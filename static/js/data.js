@@ -152,6 +152,7 @@ class DataView {
     this.state.axes = [this.q("axis-x").value, this.q("axis-y").value];
     this.ctx.save(writeState(this.state, this.source));
     if (this.state.axes[0] === this.state.axes[1]) { this.showError(new Error(t("page.data.axes_same"))); return; }
+    this.axes = [...this.state.axes];
     this.showError(null);
     if (!this.training) return;
     this.training.axes = this.axisIndices();
@@ -237,8 +238,10 @@ class DataView {
     Object.assign(this.problem, { info, twoD });
     const names = info.names;
     const chosen = this.state.axes;
-    const axes = chosen?.every((n) => names.includes(n)) && chosen[0] !== chosen[1] ? chosen : defaultAxes(names);
-    this.state.axes = axes;
+    const valid = chosen?.every((n) => names.includes(n)) && chosen[0] !== chosen[1];
+    if (!valid) this.state.axes = null; // the default (first weight, bias) stays out of the URL
+    const axes = valid ? chosen : defaultAxes(names);
+    this.axes = axes;
     for (const [role, value] of [["axis-x", axes[0]], ["axis-y", axes[1]]]) {
       this.q(role).replaceChildren(...names.map((n) => new Option(n, n)));
       this.q(role).value = value;
@@ -248,7 +251,7 @@ class DataView {
   }
 
   axisIndices() {
-    return this.state.axes.map((n) => this.problem.info.names.indexOf(n));
+    return this.axes.map((n) => this.problem.info.names.indexOf(n));
   }
 
   drawDataPlot() {
@@ -287,9 +290,9 @@ class DataView {
     this.root.dataset.progress = "running";
     this.showStatus("page.data.status_running", { step: 0 });
     this.showRunOutcomes();
-    const started = training.start();
+    // It streams on; its frames and its end call back, so mounting need not wait for it.
+    training.start().catch((error) => { if (!isAbort(error)) this.showError(error); });
     if (this.fit) this.fit.signal = training.controller.signal;
-    await started;
   }
 
   // After each drawn frame of playback: the fit at the current point, the words.
@@ -323,7 +326,7 @@ class DataView {
   // The loss over the two chosen parameters, the rest at the final point (of the full-batch
   // run in the comparison), under the paths drawn so far; asked for when `request`.
   async drawLandscape({ request = false } = {}) {
-    const training = this.training, axes = [...this.state.axes];
+    const training = this.training, axes = [...this.axes];
     const final = training.final(0) ?? training.runs[0]?.points.at(-1);
     if (request && final) {
       const gen = this.gen;
@@ -391,7 +394,10 @@ class DataView {
   relabel() {
     const signal = this.listeners.signal;
     if (this.status) this.showStatus(...this.status);
-    this.source.load(signal).catch((error) => { if (!isAbort(error)) this.showDataError(error); });
+    const load = this.source.load(signal);
+    load.catch((error) => { if (!isAbort(error)) this.showDataError(error); });
+    // A refusal is asked again, to be told in the new language.
+    if (this.root.dataset.progress === "failed") { load.then(() => this.refresh()).catch(() => {}); return; }
     if (!this.problem) return;
     this.chooseModel(this.problem.sample);
     this.problem.points = sampleTraces(this.problem.sample);
