@@ -14,7 +14,7 @@ import httpx
 from playwright.sync_api import Download, Page
 
 from tests.browser.conftest import Console, PageFactory, screenshot
-from tests.browser.helpers import DESCENT, open_descent, role, starts, wait_finished
+from tests.browser.helpers import DESCENT, open_descent, role, set_range, starts, wait_finished
 
 SHARE = "[data-share-dialog]"
 EXPORT = "[data-export-dialog]"
@@ -141,6 +141,7 @@ def download(page: Page, selector: str) -> tuple[Download, bytes]:
 
 def run_and_open_export(page: Page, server_url: str) -> None:
     open_descent(page, server_url, RUN_LINK)
+    set_range(page, role("speed"), 3)  # play the run back at once
     page.click(role("run"))
     wait_finished(page)
     page.click("[data-role=export-open]")
@@ -162,8 +163,7 @@ def test_charts_download_as_png_and_svg(page: Page, server_url: str, console: Co
         assert data.startswith(PNG)
         file, data = download(page, f"{buttons}[data-chart='{index}'][data-format=svg]")
         assert file.suggested_filename == f"gdviz-descent-{name}.svg"
-        root = ElementTree.fromstring(data)
-        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert ElementTree.fromstring(data).tag == "{http://www.w3.org/2000/svg}svg"
     # Plotly's own camera button stays in each chart's mode bar.
     assert page.locator(f"{role('plot-contour')} .modebar-btn[data-title]").count() > 0
     page.keyboard.press("Escape")
