@@ -8,9 +8,9 @@
 import { fmt, t } from "./i18n.js";
 import { clampLog, OKABE_ITO } from "./network-charts.js";
 import { layout, num, weightsOf } from "./network-svg.js";
-import { config, MARGIN, title } from "./plots.js";
+import { config, fitPlots, MARGIN, title } from "./plots.js";
 
-export const LESSONS = {
+const LESSONS = {
   symmetry: { title: "page.net.lesson_symmetry", text: "page.net.lesson_symmetry_text", names: ["page.net.variant_zeros", "page.net.variant_xavier"] },
   depth: { title: "page.net.lesson_depth", text: "page.net.lesson_depth_text", names: ["page.net.variant_sigmoid", "page.net.variant_relu"] },
   saturation: { title: "page.net.lesson_saturation", text: "page.net.lesson_saturation_text", names: ["page.net.variant_mse", "page.net.variant_ce"] },
@@ -140,4 +140,27 @@ function saturationResult(run, sizes, name) {
       left: fmt(early, { style: "percent", maximumSignificantDigits: 2 }), loss: num(traj.loss.at(-1)), last: traj.steps.at(-1),
     }),
   };
+}
+
+// The lesson panel: its title and text, or hidden when no lesson is on; the buttons pressed.
+export function showLesson(q, root, name, plots) {
+  q("lesson-panel").hidden = !name;
+  for (const button of root.querySelectorAll("[data-lesson]")) button.setAttribute("aria-pressed", String(button.dataset.lesson === name));
+  root.dataset.lesson = name ?? "";
+  if (!name) { for (const div of plots) Plotly.purge(div); return; }
+  q("lesson-title").textContent = t(LESSONS[name].title);
+  const paragraphs = t(LESSONS[name].text).split("\n");
+  q("lesson-text").replaceChildren(...paragraphs.map((p) => Object.assign(document.createElement("p"), { textContent: p })));
+  fitPlots(plots);
+}
+
+// The comparison of runs [A, B] and one sentence on each (data-flag says what it showed).
+export function showLessonResults(q, name, runs, sizes, plots) {
+  const results = drawLesson(name, runs, sizes, plots);
+  q("lesson-result").replaceChildren(...results.map((r, v) => {
+    const li = Object.assign(document.createElement("li"), { textContent: r.text });
+    li.dataset.variant = v === 0 ? "a" : "b";
+    if (r.flag) li.dataset.flag = r.flag;
+    return li;
+  }));
 }

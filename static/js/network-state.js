@@ -1,7 +1,8 @@
 // The network view's state as a plain object, to and from the URL, and the API requests it makes:
-// #network?ds=xor&hidden=16,16&act=tanh&opt=adam&lr=0.03&init=xavier
+// #network?set=xor&hidden=16,16&act=tanh&opt=adam&lr=0.03&init=xavier
 // #network?lesson=depth&hidden=16,16,16,16,16,16&act=sigmoid&opt=sgd&lr=0.5
-// Values left at their defaults stay out of the URL; anything unreadable takes its default.
+// Values left at their defaults stay out of the URL; anything unreadable takes its default. The
+// data set and its parameters have the data view's names (set, n, noise, seed, classes).
 
 import { readNumber } from "./url.js";
 
@@ -56,6 +57,9 @@ export function lessonState(name, current) {
 
 export const contrastOf = (state) => ({ ...state, ...structuredClone(LESSON_STATES[state.lesson].contrast) });
 
+const URL_NAMES = { ds: "set", dseed: "seed" }; // state field -> URL parameter, where they differ
+const url = (name) => URL_NAMES[name] ?? name;
+
 const LIMITS = {
   n: [10, 10000], noise: [0, 2], dseed: [0, 2 ** 32 - 1], classes: [2, 10], l2: [0, 100],
   lr: [1e-8, 100], steps: [1, 10000], batch: [0, 10000], std: [0, 100], count: [1, MAX_COUNT],
@@ -79,9 +83,9 @@ function readLayers(params, d) {
 export function readState(params, datasets) {
   const lesson = LESSONS.includes(params.get("lesson")) ? params.get("lesson") : null;
   const d = defaultsFor(lesson);
-  const whole = (name) => Math.round(readNumber(params, name, d[name], ...LIMITS[name]));
+  const whole = (name) => Math.round(readNumber(params, url(name), d[name], ...LIMITS[name]));
   const pick = (name, allowed) => (allowed.includes(params.get(name)) ? params.get(name) : d[name]);
-  const ds = params.get("ds");
+  const ds = params.get("set");
   return {
     ds: datasets.has(ds) ? ds : d.ds,
     n: whole("n"),
@@ -116,7 +120,7 @@ export function writeState(s) {
   const params = new URLSearchParams();
   if (s.lesson) params.set("lesson", s.lesson);
   for (const name of ["ds", "n", "noise", "dseed", "classes", "out", "loss", "l2", "opt", "lr", "steps", "batch", "init", "count", "iseed", "shown", "dirs", "tab"]) {
-    if (!same(s[name], d[name]) && s[name] !== null) params.set(name, String(s[name]));
+    if (!same(s[name], d[name]) && s[name] !== null) params.set(url(name), String(s[name]));
   }
   if (!same(s.hidden, d.hidden) || !same(s.act, d.act)) {
     params.set("hidden", s.hidden.join(","));
@@ -162,11 +166,4 @@ export function everyFor(steps, dim) {
   const byCount = Math.ceil(steps / 200);
   const bySize = Math.ceil((steps * dim) / 2e6);
   return Math.max(1, byCount, bySize);
-}
-
-// The parameter count of a network with these layer sizes: Σ n_l (n_(l-1) + 1).
-export function parameterCount(sizes) {
-  let p = 0;
-  for (let l = 1; l < sizes.length; l += 1) p += sizes[l] * (sizes[l - 1] + 1);
-  return p;
 }

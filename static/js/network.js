@@ -6,22 +6,22 @@
 
 /* global Plotly */
 import { getJSON, postJSON } from "./api.js";
-import { t } from "./i18n.js";
 import { drawCurves, drawNorms, drawRegions } from "./network-charts.js";
 import { NetworkForm } from "./network-form.js";
 import { forward, inputsFor } from "./network-forward.js";
 import { CheckPanel } from "./network-gradcheck.js";
 import { LandscapePanel } from "./network-landscape.js";
-import { drawLesson, LESSONS } from "./network-lessons.js";
+import { showLesson, showLessonResults } from "./network-lessons.js";
 import { Prober, readProbe } from "./network-probe.js";
 import { TrainingRun } from "./network-run.js";
 import { SamplePanel } from "./network-sample.js";
 import { contrastOf, DEFAULTS, everyFor, initOf, lessonState, objectiveOf, readState, writeState } from "./network-state.js";
 import { NetworkFigure, sizesFromNames } from "./network-svg.js";
 import { showMetrics, showProgress, showShownPicker } from "./network-words.js";
+import { Painter } from "./network-painter.js";
 import { fitPlots } from "./plots.js";
 
-const RENDER_EVERY = 120; // ms between redraws while frames stream in
+const RENDER_EVERY = 120; // ms between redraws while frames stream in (network-painter.js)
 const BACKFILL = 24; // probes after a run, so the accuracy curves have points all along
 const WATCHED = ["curves", "norms", "a"]; // charts drawn only while on screen
 
@@ -65,13 +65,8 @@ class NetworkView {
     const tools = { q, root, signal: this.requests.signal, source: () => this.toolSource(), stale: (gen) => gen !== this.gen };
     this.landscape = new LandscapePanel(tools);
     this.check = new CheckPanel(tools);
-    // Plotly takes tens of ms per chart: charts off screen wait until they scroll into view.
-    this.lastRender = 0;
-    this.renderTimer = 0;
-    this.seen = new Set();
-    this.dirty = new Set();
-    this.watcher = new IntersectionObserver((entries) => this.watched(entries));
-    for (const name of WATCHED) this.watcher.observe(this.plots[name]);
+    const watched = Object.fromEntries(WATCHED.map((name) => [name, this.plots[name]]));
+    this.painter = new Painter({ paint: (force) => this.render(force), watched, every: RENDER_EVERY });
   }
 
   q(role) {
@@ -92,11 +87,10 @@ class NetworkView {
     this.gen += 1;
     this.listeners.abort();
     this.requests.abort();
-    this.watcher.disconnect();
+    this.painter.stop();
     for (const run of this.runs) run.stop();
     this.prober.destroy();
     this.sample.clear();
-    clearTimeout(this.renderTimer);
     for (const div of Object.values(this.plots)) Plotly.purge(div);
     this.landscape.clear();
     delete this.plots.regions.dataset.hover;
@@ -253,6 +247,7 @@ class NetworkView {
   setActive(on) {
     if (on === this.active) return;
     this.active = on;
+    this.painter.active = on;
     if (!on) {
       this.resumeOnShow = this.runs.some((run) => run.running);
       for (const run of this.runs) run.pause();
@@ -272,7 +267,7 @@ class NetworkView {
       this.probeLatest();
       if (run.finished) this.backfill().catch((e) => this.showError(e));
     }
-    this.scheduleRender(this.runs.every((r) => r.finished || r.error));
+    this.painter.later(this.runs.every((r) => r.finished || r.error));
   }
 
   shownIndex() {
@@ -305,7 +300,7 @@ class NetworkView {
     }
     const latest = this.latest();
     if (latest) this.sample.want(this.objective, latest.point, latest.step, this.gen);
-    this.scheduleRender(Boolean(this.runs[0]?.finished));
+    this.painter.later(Boolean(this.runs[0]?.finished));
   }
 
   // After a run: probe evenly spaced recorded steps (tiny grids), so the accuracy curves are whole.
@@ -320,55 +315,23 @@ class NetworkView {
       if (gen !== this.gen || this.runs[0] !== run) return;
       this.probes.set(traj.steps[i], { ...readProbe(reply), grid: null });
     }
-    this.scheduleRender(true);
+    this.painter.later(true);
   }
 
   // ---- drawing --------------------------------------------------------------------------------
 
-  watched(entries) {
-    for (const entry of entries) {
-      const name = WATCHED.find((key) => this.plots[key] === entry.target);
-      if (entry.isIntersecting) this.seen.add(name);
-      else this.seen.delete(name);
-      if (entry.isIntersecting && this.dirty.has(name)) this.scheduleRender();
-    }
-  }
-
-  // Draw a chart now if it is on screen (or `force`), else when it comes into view.
-  drawSeen(name, draw, force) {
-    if (!force && !this.seen.has(name)) { this.dirty.add(name); return; }
-    this.dirty.delete(name);
-    draw();
-  }
-
-  // Redraw soon; `whole`: every chart, seen or not (the end of a run).
-  scheduleRender(whole = false) {
-    this.wholeNext ||= whole;
-    if (this.renderTimer || !this.active) return;
-    const wait = Math.max(0, this.lastRender + RENDER_EVERY - performance.now());
-    this.renderTimer = setTimeout(() => {
-      this.renderTimer = 0;
-      requestAnimationFrame(() => {
-        const force = this.wholeNext;
-        this.wholeNext = false;
-        this.render(force);
-      });
-    }, wait);
-  }
-
   render(force = false) {
     if ((!this.active && !force) || !this.data) return;
-    this.lastRender = performance.now();
     const run = this.runs[0], k = this.shownIndex(), depth = this.sizes.length - 1;
-    this.drawSeen("curves", () => drawCurves(this.plots.curves, run, this.probes, k, this.data.kind === "classification"), force);
-    this.drawSeen("norms", () => drawNorms(this.plots.norms, run?.trajs[k], depth), force);
+    this.painter.drawSeen("curves", () => drawCurves(this.plots.curves, run, this.probes, k, this.data.kind === "classification"), force);
+    this.painter.drawSeen("norms", () => drawNorms(this.plots.norms, run?.trajs[k], depth), force);
     const latest = this.latest();
     if (latest) {
       this.figure.setWeights(latest.point);
       this.q("network").dataset.step = String(latest.step);
       if (this.data.kind === "regression") this.drawFit(latest.point);
     }
-    if (this.state.lesson && this.runs.length === 2) this.drawSeen("a", () => this.showLessonResults(), force);
+    if (this.state.lesson && this.runs.length === 2) this.painter.drawSeen("a", () => this.showLessonResults(), force);
     this.words();
   }
 
@@ -402,25 +365,11 @@ class NetworkView {
   // ---- lessons and tools ----------------------------------------------------------------------
 
   showLesson() {
-    const name = this.state.lesson;
-    this.q("lesson-panel").hidden = !name;
-    for (const button of this.root.querySelectorAll("[data-lesson]")) button.setAttribute("aria-pressed", String(button.dataset.lesson === name));
-    this.root.dataset.lesson = name ?? "";
-    if (!name) { Plotly.purge(this.plots.a); Plotly.purge(this.plots.b); return; }
-    this.q("lesson-title").textContent = t(LESSONS[name].title);
-    const paragraphs = t(LESSONS[name].text).split("\n");
-    this.q("lesson-text").replaceChildren(...paragraphs.map((p) => Object.assign(document.createElement("p"), { textContent: p })));
-    fitPlots([this.plots.a, this.plots.b]);
+    showLesson((role) => this.q(role), this.root, this.state.lesson, [this.plots.a, this.plots.b]);
   }
 
   showLessonResults() {
-    const results = drawLesson(this.state.lesson, this.runs, this.sizes, [this.plots.a, this.plots.b]);
-    this.q("lesson-result").replaceChildren(...results.map((r, v) => {
-      const li = Object.assign(document.createElement("li"), { textContent: r.text });
-      li.dataset.variant = v === 0 ? "a" : "b";
-      if (r.flag) li.dataset.flag = r.flag;
-      return li;
-    }));
+    showLessonResults((role) => this.q(role), this.state.lesson, this.runs, this.sizes, [this.plots.a, this.plots.b]);
   }
 
   showTab() {
