@@ -64,7 +64,7 @@ def traces(page: Page, plot: str) -> list[dict[str, Any]]:
 
 
 def test_a_2_16_16_1_network_learns_xor(page: Page, server_url: str, console: Console) -> None:
-    open_network(page, server_url, "#network?ds=xor&hidden=16,16&act=tanh")
+    open_network(page, server_url, "#network?set=xor&hidden=16,16&act=tanh")
     units = page.eval_on_selector_all(
         f"{q('network')} circle.net-unit", "cs => cs.map(c => Number(c.dataset.layer))"
     )
@@ -91,7 +91,7 @@ def test_a_2_16_16_1_network_learns_xor(page: Page, server_url: str, console: Co
     readout = page.text_content(q("unit-readout")) or ""
     assert "z = " in readout
     assert "δ = " in readout
-    assert hash_params(page)["ds"] == "xor"
+    assert hash_params(page)["set"] == "xor"
     screenshot(page, "network-xor")
     assert console.errors == []
 
@@ -134,7 +134,7 @@ def test_six_sigmoid_layers_starve_the_first_layer_of_delta(
 def test_the_gradient_check_of_every_layer_is_fine(
     page: Page, server_url: str, console: Console
 ) -> None:
-    open_network(page, server_url, "#network?ds=xor&steps=100&tab=gradcheck")
+    open_network(page, server_url, "#network?set=xor&steps=100&tab=gradcheck")
     page.click(q("gradcheck"))
     page.wait_for_selector(f"{NETWORK}[data-checked='100']", state="attached", timeout=30_000)
     verdicts = page.eval_on_selector_all(
@@ -148,7 +148,7 @@ def test_the_gradient_check_of_every_layer_is_fine(
 def test_the_landscape_shows_the_path_on_its_pca_plane(
     page: Page, server_url: str, console: Console
 ) -> None:
-    open_network(page, server_url, "#network?ds=xor&steps=200")
+    open_network(page, server_url, "#network?set=xor&steps=200")
     page.click(q("landscape"))
     page.wait_for_selector(f"{NETWORK}[data-landscape='200']", state="attached", timeout=30_000)
     path = next(t for t in traces(page, "plot-land-contour") if t["meta"] == "net:land-path")
@@ -185,7 +185,7 @@ def shown_step(page: Page) -> int:
 def test_pause_and_a_hidden_view_stop_the_stream(
     page: Page, server_url: str, console: Console
 ) -> None:
-    open_network(page, server_url, "#network?ds=xor&n=100&steps=50")
+    open_network(page, server_url, "#network?set=xor&n=100&steps=50")
     page.evaluate(ON_FIRST_STEP, "pause")
     page.fill(q("steps"), "3900")
     page.dispatch_event(q("steps"), "change")
@@ -212,7 +212,7 @@ def test_pause_and_a_hidden_view_stop_the_stream(
 
 
 def test_chinese_labels_after_switching(page: Page, server_url: str, console: Console) -> None:
-    open_network(page, server_url, "#network?ds=xor&steps=100")
+    open_network(page, server_url, "#network?set=xor&steps=100")
     page.click("[data-lang=zh]")
     page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
     assert page.text_content("[data-view-link=network]") == "神经网络"
@@ -228,4 +228,21 @@ def test_chinese_labels_after_switching(page: Page, server_url: str, console: Co
     text = page.text_content(NETWORK) or ""
     assert "page.net." not in text
     screenshot(page, "network-zh")
+    assert console.errors == []
+
+
+def test_a_lesson_link_opens_the_network_it_describes(
+    page: Page, server_url: str, console: Console
+) -> None:
+    # The link of the lesson "A sigmoid network and its four equations" (app/lessons/*/10-*.md).
+    open_network(page, server_url, "#network?set=moons&hidden=8&act=sigmoid&init=gaussian")
+    assert page.input_value(q("dataset")) == "moons"
+    layers = page.eval_on_selector_all(
+        f"{q('layers')} li",
+        """rows => rows.map(r => [r.querySelector('[data-role=units]').value,
+                                   r.querySelector('[data-role=activation]').value])""",
+    )
+    assert layers == [["8", "sigmoid"]]
+    assert page.input_value(q("init")) == "gaussian"
+    assert len(weights(page, 1)) == 8
     assert console.errors == []
