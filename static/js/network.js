@@ -358,6 +358,7 @@ class NetworkView {
 
   pointSample(event) {
     if (!this.sample.pick(event, this.data, this.plots.regions)) return;
+    if (!this.plots.regions.data.some((trace) => trace.meta === "net:selected")) this.drawRegions().catch(() => {});
     const latest = this.latest();
     if (latest) this.sample.want(this.objective, latest.point, latest.step, this.gen);
   }
