@@ -23,6 +23,7 @@ interleaved rounds, and each ratio is engine time / PyTorch time from the same r
 """
 
 import argparse
+import base64
 import ctypes
 import glob
 import itertools
@@ -219,6 +220,43 @@ def torch_run(obj: NetworkObjective, w0: Array) -> Array:
     return out
 
 
+def api_body() -> dict[str, Any]:
+    """The same run as a request: moons (n 1000), 2-16-16-1 tanh, batch 32, Xavier seed 0."""
+    return {
+        "objective": {
+            "network": {"hidden": [16, 16], "activation": "tanh", "output": "sigmoid"},
+            "dataset": {"name": "moons", "n": 1000, "noise": 0.1, "seed": 0},
+            "batch": {"size": RUN_BATCH, "seed": 0},
+        },
+        "optimizer": {"name": "adam", "lr": LR},
+        "init": {"kind": "xavier", "count": 1, "seed": 0},
+        "steps": RUN_STEPS,
+        "every": RUN_STEPS,
+        "tol": 0,
+        "format": "arrays",
+    }
+
+
+def time_api_run(rounds: int) -> tuple[float, Array]:
+    """Seconds for the whole run through POST /api/v1/runs on a live server, and its end."""
+    import httpx
+
+    from app.api.schemas import RunArrays
+    from bench.runs_api import server
+
+    best = float("inf")
+    with server() as url, httpx.Client(base_url=url, timeout=600) as client:
+        client.post("/api/v1/runs", json=api_body()).raise_for_status()  # warm-up
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            reply = client.post("/api/v1/runs", json=api_body())
+            reply.raise_for_status()
+            best = min(best, time.perf_counter() - t0)
+    got = RunArrays.model_validate(reply.json())
+    points = np.frombuffer(base64.b64decode(got.points.bdata), dtype="<f8")
+    return best, points.reshape(2, -1)[-1]
+
+
 def time_run(rounds: int) -> tuple[float, float, float]:
     """(engine s, torch s, largest |difference| of the final weights) for the whole run."""
     data = make_dataset("moons", 1000, 0.1, 0)
@@ -259,6 +297,15 @@ def main() -> None:
         f"whole run, {RUN_STEPS:,} steps of 2-16-16-1 at batch {RUN_BATCH}: engine (Descent) "
         f"{ours:.3f} s, torch {theirs:.3f} s, engine/torch {ours / theirs:.2f}; "
         f"final weights differ by at most {diff:.1e}"
+    )
+    api, end = time_api_run(max(1, args.rounds // 2))
+    data = make_dataset("moons", 1000, 0.1, 0)
+    spec = NetworkSpec((16, 16), "tanh", "sigmoid", "cross_entropy")
+    obj = NetworkObjective(data, spec, BatchSpec(RUN_BATCH, 0))
+    same = float(np.max(np.abs(end - torch_run(obj, init_starts(obj, "xavier", 1, seed=0)[0]))))
+    print(
+        f"the same run through POST /api/v1/runs over HTTP: {api:.3f} s, "
+        f"API/torch in-process {api / theirs:.2f}; final weights differ from torch's by {same:.1e}"
     )
 
 
