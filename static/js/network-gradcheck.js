@@ -69,7 +69,8 @@ export async function checkByLayer(objective, point, info, signal) {
     }
     const scale = Math.sqrt(Math.max(na, nn));
     const error = scale > 0 ? Math.sqrt(diff) / scale : diff === 0 ? 0 : Infinity;
-    return { layer: group.layer, names: group.names, count: group.indices.length, error, worst, verdict: verdictOf(error) };
+    const size = Math.sqrt(na);
+    return { layer: group.layer, names: group.names, count: group.indices.length, size, error, worst, verdict: verdictOf(error) };
   });
   return { rows, h: step.h, n: checked.n, fewer: checked.n < objective.dataset.n };
 }
@@ -83,7 +84,7 @@ export function showCheck(table, check, depth) {
     const layer = row.layer === depth ? t("page.net.layer_n_output", { l: row.layer }) : t("page.net.layer_n", { l: row.layer });
     const name = t("page.net.gc_group", { layer, names: row.names.join(", ") });
     const verdict = Object.assign(document.createElement("span"), { className: `verdict verdict-${row.verdict}`, textContent: t(VERDICTS[row.verdict]) });
-    const cells = [name, fmt(row.count), Number.isFinite(row.error) ? num(row.error) : "∞", Number.isFinite(row.worst) ? num(row.worst) : "∞"].map((text) => Object.assign(document.createElement("td"), { textContent: text }));
+    const cells = [name, fmt(row.count), num(row.size), Number.isFinite(row.error) ? num(row.error) : "∞", Number.isFinite(row.worst) ? num(row.worst) : "∞"].map((text) => Object.assign(document.createElement("td"), { textContent: text }));
     const last = document.createElement("td");
     last.append(verdict);
     tr.append(...cells, last);

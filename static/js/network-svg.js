@@ -7,7 +7,7 @@ import { fmt, t } from "./i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const POSITIVE = "#0072B2", NEGATIVE = "#D55E00";
-const COLUMN = 150, MARGIN_X = 60, MARGIN_Y = 34, LABEL = 40;
+const WIDTH = 640, MARGIN_X = 50, MARGIN_Y = 30, LABEL = 44; // viewBox units; columns share WIDTH
 
 // The layer sizes (n_0, ..., n_L) from describe's names W1[i,j], b1[i], W2[i,j], ...
 export function sizesFromNames(names) {
@@ -64,18 +64,21 @@ export class NetworkFigure {
     const spacing = Math.max(7, Math.min(40, 440 / most));
     this.radius = Math.max(3, Math.min(12, spacing * 0.36));
     const height = most * spacing + 2 * MARGIN_Y + LABEL;
-    const width = L * COLUMN + 2 * MARGIN_X;
+    const width = Math.min(WIDTH, 170 * L + 2 * MARGIN_X), column = (width - 2 * MARGIN_X) / L;
     const svg = make("svg", { viewBox: `0 0 ${width} ${height}`, class: "net-svg", role: "img" });
     this.y = (l, i) => MARGIN_Y + (height - 2 * MARGIN_Y - LABEL) / 2 + (i - (sizes[l] - 1) / 2) * spacing;
-    this.x = (l) => MARGIN_X + l * COLUMN;
+    this.x = (l) => MARGIN_X + l * column;
     this.titleEl = make("title");
     svg.append(this.titleEl);
     this.edges = this.layers.map((layer) => this.buildEdges(svg, layer));
     this.units = sizes.map((n, l) => this.buildUnits(svg, l, n));
     this.labels = sizes.map((_, l) => {
-      const text = make("text", { x: this.x(l), y: height - LABEL / 2, class: "net-layer-label", "text-anchor": "middle" });
+      const size = Math.min(12, column / 7).toFixed(1); // two labels never run into each other
+      const text = make("text", { x: this.x(l), y: height - LABEL + 14, class: "net-layer-label", "text-anchor": "middle", "font-size": size });
+      const [name, units] = [make("tspan", { x: this.x(l) }), make("tspan", { x: this.x(l), dy: 15 })];
+      text.append(name, units);
       svg.append(text);
-      return text;
+      return { name, size: units };
     });
     this.container.replaceChildren(svg);
     this.svg = svg;
@@ -114,13 +117,19 @@ export class NetworkFigure {
     return units;
   }
 
+  // Under each column: the layer's name, then its units and activation.
   relabel() {
     if (!this.svg) return;
     const L = this.sizes.length - 1;
-    this.labels.forEach((text, l) => {
-      if (l === 0) text.textContent = t("page.net.layer_input", { n: this.sizes[0] });
-      else if (l === L) text.textContent = t("page.net.layer_output", { n: this.sizes[l], activation: this.output });
-      else text.textContent = t("page.net.layer_hidden", { l, n: this.sizes[l], activation: this.activations[l - 1] });
+    this.labels.forEach(({ name, size }, l) => {
+      const n = this.sizes[l];
+      if (l === 0) {
+        name.textContent = t("page.net.layer_input");
+        size.textContent = t("page.net.layer_features", { n });
+        return;
+      }
+      name.textContent = l === L ? t("page.net.layer_output") : t("page.net.layer_n", { l });
+      size.textContent = t("page.net.layer_size", { n, activation: l === L ? this.output : this.activations[l - 1] });
     });
     this.titleEl.textContent = t("page.net.svg_title", { sizes: this.sizes.join("–") });
   }

@@ -221,9 +221,11 @@ def test_chinese_labels_after_switching(page: Page, server_url: str, console: Co
         "sel => document.querySelector(sel).textContent.includes('训练准确率')", arg=q("metrics")
     )
     labels = page.eval_on_selector_all(
-        f"{q('network')} .net-layer-label", "els => els.map(e => e.textContent)"
+        f"{q('network')} .net-layer-label",
+        "els => els.map(e => [...e.querySelectorAll('tspan')].map(s => s.textContent))",
     )
-    assert labels[0] == "输入（2）"
+    assert labels[0] == ["输入", "2 个特征"]
+    assert labels[-1] == ["输出", "1 × sigmoid"]
     assert "损失与准确率" in page.eval_on_selector(q("plot-curves"), "el => el.layout.title.text")
     text = page.text_content(NETWORK) or ""
     assert "page.net." not in text
