@@ -17,6 +17,7 @@ gradient, never on one lucky batch, at the recorded steps (every `every` steps),
 gradient costs a pass over all the data. Its `cost` counts the batch's samples.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -124,7 +125,7 @@ class Objective(Protocol):
         ...
 
 
-class BaseObjective:
+class BaseObjective(ABC):
     """Defaults for the optional parts of `Objective`; subclasses set `names` and the math."""
 
     names: tuple[str, ...] = ()
@@ -149,13 +150,13 @@ class BaseObjective:
             return (x0, y0), (x1, y1)
         return (-1.0,) * self.dim, (1.0,) * self.dim
 
+    @abstractmethod
     def loss(self, w: Array) -> Array:
         """Full loss for each row: `w: (K, P) -> (K,)`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def grad(self, w: Array, step: int | None = None) -> Array:
         """Gradient for each row: `w: (K, P) -> (K, P)`."""
-        raise NotImplementedError
 
     def loss_and_grad(self, w: Array, step: int | None = None) -> tuple[Array, Array]:
         """Loss and gradient as two calls; data objectives override this with one pass."""

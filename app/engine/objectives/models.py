@@ -23,6 +23,7 @@ Refusals a student can act on (a model that cannot learn the data set, a bad l2 
 `EngineError`s with `model.*` catalogue keys; `check_fit` makes the model/data check alone.
 """
 
+from abc import abstractmethod
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -87,13 +88,13 @@ class AffineModel(BaseObjective):
 
     # --- the data loss of scores (K, C, N), set by subclasses ---------------------------------
 
+    @abstractmethod
     def _data_loss(self, scores: Array, y: Array | IntArray) -> Array:
         """Mean loss over the samples per row: (K, C, N) -> (K,)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _data_loss_grad(self, scores: Array, y: Array | IntArray) -> tuple[Array, Array]:
         """`_data_loss` and dscores (K, C, N), d(loss) / d(scores)."""
-        raise NotImplementedError
 
     # --- the objective ---------------------------------------------------------------------
 
