@@ -10,6 +10,7 @@ import { FormulaBox } from "./formula-box.js";
 import { t } from "./i18n.js";
 import { toast } from "./toast.js";
 import { readNumber } from "./url.js";
+import { viewModule } from "./view.js";
 
 const NEURON = { w0: 2, x0: -1, w1: -3, x1: -2, w2: -3 };
 export const PRESETS = {
@@ -22,21 +23,9 @@ const TICK = 900; // ms per step when playing
 const DEFAULT_VALUE = 1;
 const PHASES = { inputs: "page.bp.phase_inputs", forward: "page.bp.phase_forward", backward: "page.bp.phase_backward" };
 
-let view = null;
-
-export async function mount(root, params, ctx) {
-  view = new BackpropView(root, ctx);
-  await view.mount(params);
-}
-
-export function unmount() {
-  view?.destroy();
-  view = null;
-}
-
-export const update = (params) => view?.apply(params);
-export const setActive = (on) => view?.setActive(on);
-export const relabel = () => view?.relabel();
+export const { mount, unmount, update, setActive, relabel } = viewModule(
+  (root, ctx) => new BackpropView(root, ctx),
+);
 
 class BackpropView {
   constructor(root, ctx) {

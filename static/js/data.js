@@ -18,6 +18,7 @@ import { t } from "./i18n.js";
 import { showOutcomes } from "./outcomes.js";
 import { fitPlots, makeScale, relocale } from "./plots.js";
 import { decodeTyped } from "./typed.js";
+import { viewModule } from "./view.js";
 
 const CACHE = 12;
 const MODEL_NAMES = {
@@ -31,21 +32,9 @@ const TITLES = {
   compare: { loss: "page.data.compare_title", landscape: "page.data.landscape_compare_title" },
 };
 
-let view = null;
-
-export async function mount(root, params, ctx) {
-  view = new DataView(root, ctx);
-  await view.mount(params);
-}
-
-export function unmount() {
-  view?.destroy();
-  view = null;
-}
-
-export const update = (params) => view?.apply(params);
-export const setActive = (on) => view?.setActive(on);
-export const relabel = () => view?.relabel();
+export const { mount, unmount, update, setActive, relabel } = viewModule(
+  (root, ctx) => new DataView(root, ctx),
+);
 
 class DataView {
   constructor(root, ctx) {

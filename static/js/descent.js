@@ -23,26 +23,16 @@ import {
 import { toast } from "./toast.js";
 import { TrajectoryLayer } from "./trajectories.js";
 import { decodeTyped } from "./typed.js";
+import { viewModule } from "./view.js";
 
 const MAX_POINTS = 2000; // recorded points per trajectory the page asks for
 
-let view = null;
-
-export async function mount(root, params, ctx) {
-  view = new DescentView(root, ctx);
-  await view.mount(params);
-}
-
-export function unmount() {
-  view?.destroy();
-  view = null;
-}
-
-export const update = (params) => view?.apply(params);
-export const setActive = (on) => view?.setActive(on);
-export const relabel = () => view?.relabel();
+const views = viewModule(
+  (root, ctx) => new DescentView(root, ctx),
+);
+export const { mount, unmount, update, setActive, relabel } = views;
 // For the export menu (export.js): the requests of the runs shown, to be asked again as lists.
-export const exportRuns = () => view?.exportRuns() ?? null;
+export const exportRuns = () => views.current()?.exportRuns() ?? null;
 
 class DescentView {
   constructor(root, ctx) {

@@ -17,25 +17,14 @@ import { analyseSweep, drawSweep, explainSweep, sweepRates, sweepRequest } from 
 import { fmt, lang, t } from "./i18n.js";
 import { fitPlots, makeScale } from "./plots.js";
 import { decodeTyped } from "./typed.js";
+import { viewModule } from "./view.js";
 
 const CACHE = 16; // results kept, so switching back and forth costs nothing
 const GRID = 80; // contour resolution under the basin map and the starts
 
-let view = null;
-
-export async function mount(root, params, ctx) {
-  view = new ExperimentsView(root, ctx);
-  await view.mount(params);
-}
-
-export function unmount() {
-  view?.destroy();
-  view = null;
-}
-
-export const update = (params) => view?.apply(params);
-export const setActive = (on) => view?.setActive(on);
-export const relabel = () => view?.relabel();
+export const { mount, unmount, update, setActive, relabel } = viewModule(
+  (root, ctx) => new ExperimentsView(root, ctx),
+);
 
 const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 

@@ -20,26 +20,15 @@ import { NetworkFigure, sizesFromNames } from "./network-svg.js";
 import { showMetrics, showProgress, showShownPicker } from "./network-words.js";
 import { Painter } from "./network-painter.js";
 import { fitPlots } from "./plots.js";
+import { viewModule } from "./view.js";
 
 const RENDER_EVERY = 120; // ms between redraws while frames stream in (network-painter.js)
 const BACKFILL = 24; // probes after a run, so the accuracy curves have points all along
 const WATCHED = ["curves", "norms", "a"]; // charts drawn only while on screen
 
-let view = null;
-
-export async function mount(root, params, ctx) {
-  view = new NetworkView(root, ctx);
-  await view.mount(params);
-}
-
-export function unmount() {
-  view?.destroy();
-  view = null;
-}
-
-export const update = (params) => view?.apply(params);
-export const setActive = (on) => view?.setActive(on);
-export const relabel = () => view?.relabel();
+export const { mount, unmount, update, setActive, relabel } = viewModule(
+  (root, ctx) => new NetworkView(root, ctx),
+);
 
 class NetworkView {
   constructor(root, ctx) {

@@ -13,6 +13,7 @@ import { fmt, t } from "./i18n.js";
 import { fitPlots } from "./plots.js";
 import { clearWalk, showWalk } from "./svm-walk.js";
 import { readNumber } from "./url.js";
+import { viewModule } from "./view.js";
 
 const DEFAULTS = { from: "trained", opt: "sgd", lr: 0.1, steps: 100, l2: 0, batch: null, rseed: 0, std: 1 };
 const NUMBERS = {
@@ -20,21 +21,9 @@ const NUMBERS = {
 };
 const WHOLE = new Set(["steps", "batch", "rseed"]);
 
-let view = null;
-
-export async function mount(root, params, ctx) {
-  view = new SvmView(root, ctx);
-  await view.mount(params);
-}
-
-export function unmount() {
-  view?.destroy();
-  view = null;
-}
-
-export const update = (params) => view?.apply(params);
-export const setActive = (on) => view?.setActive(on);
-export const relabel = () => view?.relabel();
+export const { mount, unmount, update, setActive, relabel } = viewModule(
+  (root, ctx) => new SvmView(root, ctx),
+);
 
 class SvmView {
   constructor(root, ctx) {
