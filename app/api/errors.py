@@ -6,8 +6,10 @@ catalogue of the request's language (`pydantic.<type>` keys, or the engine's own
 expression's error also says where: `column` (1-based, or null) and its message `key`.
 """
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+import numpy as np
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -18,8 +20,12 @@ from app.api.language import request_lang
 from app.api.objectives import OBJECTIVE_KINDS
 from app.engine.errors import EngineError
 from app.engine.expression import ExpressionError
+from app.engine.objectives.base import Objective
 from app.engine.optimizers import OPTIMIZERS
+from app.engine.types import Array
 from app.i18n import Lang, catalogue, translate
+
+Obj = TypeVar("Obj", bound=Objective)
 
 
 class ErrorReply(BaseModel):
@@ -215,3 +221,16 @@ def _not_utf8(cause: UnicodeDecodeError, lang: Lang) -> JSONResponse:
     message = translate(lang, "error.body_not_utf8", position=cause.start)
     detail = [{"loc": ["body", cause.start], "msg": message, "type": "json_invalid"}]
     return JSONResponse({"detail": detail, "message": message}, status_code=422)
+
+
+def built_at(build: Callable[[], Obj], point: Sequence[float], lang: Lang) -> tuple[Obj, Array]:
+    """An objective built from its spec, and a point of it as an array; a 422 naming the field
+    at fault (`objective`, or `point` when its length is not the objective's dimension)."""
+    try:
+        objective = build()
+    except EngineError as exc:
+        raise refusal(exc, lang, ("body", "objective")) from exc
+    if len(point) != objective.dim:
+        wrong = EngineError("error.coordinates", field="point", dim=objective.dim, got=len(point))
+        raise refusal(wrong, lang, ("body", "point"))
+    return objective, np.array(point, dtype=np.float64)

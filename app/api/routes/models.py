@@ -9,7 +9,6 @@ from typing import Annotated
 import numpy as np
 from fastapi import APIRouter, Depends, Request
 
-from app.api.data_objectives import ModelSpec
 from app.api.data_schemas import (
     PredictLine,
     PredictRegions,
@@ -18,7 +17,7 @@ from app.api.data_schemas import (
     SvmSampleReport,
     SvmSampleRequest,
 )
-from app.api.errors import BODY_ERRORS, refusal
+from app.api.errors import BODY_ERRORS, built_at, refusal
 from app.api.language import request_lang
 from app.api.runs import typed
 from app.api.schemas import TypedArray
@@ -26,7 +25,6 @@ from app.config import Settings
 from app.engine import predictions
 from app.engine.errors import EngineError
 from app.engine.objectives.models import (
-    AffineModel,
     Classifier,
     LinearRegression,
     SVMClassifier,
@@ -38,18 +36,6 @@ from app.i18n import Lang
 router = APIRouter(prefix="/api/v1", tags=["models"])
 Box = tuple[tuple[float, float], tuple[float, float]]
 Language = Annotated[Lang, Depends(request_lang)]
-
-
-def model_at(spec: ModelSpec, point: list[float], lang: Lang) -> tuple[AffineModel, Array]:
-    """The model and its parameters as an array, or a 422 naming the field at fault."""
-    try:
-        model = spec.build()
-    except EngineError as exc:
-        raise refusal(exc, lang, ("body", "objective")) from exc
-    if len(point) != model.dim:
-        wrong = EngineError("error.coordinates", field="point", dim=model.dim, got=len(point))
-        raise refusal(wrong, lang, ("body", "point"))
-    return model, np.array(point, dtype=np.float64)
 
 
 def _f4(values: Array, shape: tuple[int, ...] | None = None) -> TypedArray:
@@ -82,7 +68,7 @@ def regions_reply(model: Classifier, w: Array, box: Box | None, r: int) -> Predi
 def predict(req: PredictRequest, request: Request, lang: Language) -> PredictRegions | PredictLine:
     """Decision regions of a classifier on two features, or the fitted line of a regression."""
     settings: Settings = request.app.state.settings
-    model, w = model_at(req.objective, req.point, lang)
+    model, w = built_at(req.objective.build, req.point, lang)
     r = req.resolution
     if r > settings.max_resolution:
         capped = EngineError("error.resolution_cap", resolution=r, limit=settings.max_resolution)
@@ -105,7 +91,7 @@ def predict(req: PredictRequest, request: Request, lang: Language) -> PredictReg
 @router.post("/svm/sample", responses=BODY_ERRORS)
 def svm_sample(req: SvmSampleRequest, lang: Language) -> SvmSampleReport:
     """The notes' SVM example on one sample: scores, margins, loss, dW, db, and their check."""
-    model, w = model_at(req.objective, req.point, lang)
+    model, w = built_at(req.objective.build, req.point, lang)
     assert isinstance(model, SVMClassifier)  # the request's validator asks for an svm
     try:
         walk = svm_walkthrough(model, w, req.index)

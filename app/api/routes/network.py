@@ -12,7 +12,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request
 
 from app.api.data_objectives import GeneratedData
-from app.api.errors import BODY_ERRORS, refusal
+from app.api.errors import BODY_ERRORS, built_at, refusal
 from app.api.language import request_lang
 from app.api.network_objectives import NetworkSpec
 from app.api.network_schemas import (
@@ -34,18 +34,6 @@ from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1/network", tags=["network"])
 Language = Annotated[Lang, Depends(request_lang)]
-
-
-def network_at(spec: NetworkSpec, point: list[float], lang: Lang) -> tuple[NetworkObjective, Array]:
-    """The network and its parameters as an array, or a 422 naming the field at fault."""
-    try:
-        objective = spec.build()
-    except EngineError as exc:
-        raise refusal(exc, lang, ("body", "objective")) from exc
-    if len(point) != objective.dim:
-        wrong = EngineError("error.coordinates", field="point", dim=objective.dim, got=len(point))
-        raise refusal(wrong, lang, ("body", "point"))
-    return objective, np.array(point, dtype=np.float64)
 
 
 def held_out_seed(spec: NetworkSpec) -> int | None:
@@ -97,7 +85,7 @@ def check_probe_work(objective: NetworkObjective, req: ProbeRequest, settings: S
 
 def probe(req: ProbeRequest, settings: Settings, lang: Lang) -> ProbeResult:
     """The probe's work, in a worker thread."""
-    objective, w = network_at(req.objective, req.point, lang)
+    objective, w = built_at(req.objective.build, req.point, lang)
     try:
         check_probe_work(objective, req, settings)
     except EngineError as exc:
@@ -146,7 +134,7 @@ def _maybe(rows: list[list[float]]) -> list[list[float | None]]:
 @router.post("/unit", responses=BODY_ERRORS)
 def network_unit(req: UnitRequest, lang: Language) -> UnitResult:
     """One sample through the network: z, a and δ = dC/dz of every unit, layer by layer."""
-    objective, w = network_at(req.objective, req.point, lang)
+    objective, w = built_at(req.objective.build, req.point, lang)
     if len(req.x) != objective.data.d:
         d = objective.data.d
         wrong = EngineError("error.coordinates", field="x", dim=d, got=len(req.x))
