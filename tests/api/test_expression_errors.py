@@ -57,7 +57,8 @@ BAD_TEXT = [
         "expr.implicit_product",
         'missing operator before "x" at column 2: write "*" for a product',
     ),
-    ("(x + y", 7, "expr.unclosed", 'the "(" at column 1 is never closed'),
+    ("(x + y", 1, "expr.unclosed", 'the "(" at column 1 is never closed'),
+    ("x * sin(y + 1", 8, "expr.unclosed", 'the "(" at column 8 is never closed'),
     ("x ; y", 3, "expr.unknown_character", 'unknown character ";" at column 3'),
     ("   ", 1, "expr.empty", "the expression is empty: type a formula such as x^2 + y^2"),
     ("3 + 4", 1, "expr.no_variables", "the expression has no variables: use at least one, e.g. x"),
@@ -170,6 +171,7 @@ ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
         ("sin(x))", "objective.expression: 第 7 列出现意外的“)”：应为运算符或表达式结尾"),
         ("x +", "objective.expression: 表达式在第 4 列过早结束：应为数字、变量、函数或“(”"),
         ("x + foo(y)", f"objective.expression: 第 5 列有未知函数“foo”；可用的函数有 {FUNCTIONS}"),
+        ("x * sin(y + 1", "objective.expression: 第 8 列的“(”没有闭合"),
     ],
 )
 def test_chinese_messages(client: httpx.Client, text: str, message: str) -> None:
@@ -177,6 +179,7 @@ def test_chinese_messages(client: httpx.Client, text: str, message: str) -> None
     data = refused(client, path, body({"expression": text}), headers=ZH)
     assert data["message"] == message
     assert data["key"].startswith("expr.")
+    assert f"第 {data['column']} 列" in message  # the column is the one the sentence names
 
 
 def test_chinese_messages_about_variables_and_values(client: httpx.Client) -> None:

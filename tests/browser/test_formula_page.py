@@ -53,6 +53,16 @@ def test_a_typo_shows_its_column_and_a_valid_formula_redraws_the_surface(
     assert error["caret"].split("\n") == ["sin(x))", "      ^"]
     screenshot(page, "formula-typo")
 
+    # A "(" never closed: the mark goes under that "(", the column its sentence names.
+    page.fill(role("expr"), "x * sin(y + 1")
+    page.wait_for_function(
+        "sel => document.querySelector(sel).dataset.column === '8'", arg=role("expr-error")
+    )
+    error = formula_error(page)
+    assert error["marked"] == "("
+    assert error["caret"].split("\n") == ["x * sin(y + 1", "       ^"]
+    assert "column 8" in error["message"]
+
     # A valid formula redraws both plots from the server's grid.
     formula = "sin(x)*cos(y) + 0.1*(x^2+y^2)"
     page.fill(role("expr"), formula)

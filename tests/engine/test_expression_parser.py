@@ -120,7 +120,10 @@ ERRORS = [
     ("2x", "expr.implicit_product", 2, {"token": "x"}),
     ("(x)(y)", "expr.implicit_product", 4, {"token": "("}),
     ("x)", "expr.expected_operator", 2, {"token": ")"}),
-    ("(x", "expr.unclosed", 3, {"open_column": 1}),
+    ("(x", "expr.unclosed", 1, {"open_column": 1}),  # the column is the "(" never closed
+    ("sin(x + 1", "expr.unclosed", 4, {"open_column": 4}),
+    ("((x)", "expr.unclosed", 1, {"open_column": 1}),
+    ("x * (y + (1", "expr.unclosed", 10, {"open_column": 10}),
     ("(x,y)", "expr.expected_close", 3, {"token": ","}),
     ("foo(x)", "expr.unknown_function", 1, {"name": "foo"}),
     ("sin x", "expr.missing_call", 1, {"name": "sin"}),

@@ -136,6 +136,6 @@ class _Parser:
         token = self.advance()
         if token.kind == ")":
             return
-        if token.kind == "end":
-            raise ExpressionError("expr.unclosed", token.column, open_column=opening.column)
+        if token.kind == "end":  # the mistake is the "(", so the caret goes under it
+            raise ExpressionError("expr.unclosed", opening.column, open_column=opening.column)
         raise ExpressionError("expr.expected_close", token.column, token=token.text)
