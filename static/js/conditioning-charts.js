@@ -5,12 +5,14 @@
 /* global Plotly */
 import { FLOOR, gdRate, heavyBallRate, logAbs } from "./conditioning-math.js";
 import { fmt, t } from "./i18n.js";
+import { TRAJECTORY } from "./palette.js";
 import { config, MARGIN, title } from "./plots.js";
 
+// The racers' colours are the first three trajectory colours (app.css's .racer h3 too).
 export const RACERS = [
-  { id: "gd", key: "page.cond.gd", color: "#4363d8" },
-  { id: "hb", key: "page.cond.hb", color: "#e6194b" },
-  { id: "adam", key: "page.cond.adam", color: "#3cb44b" },
+  { id: "gd", key: "page.cond.gd", color: TRAJECTORY[0] },
+  { id: "hb", key: "page.cond.hb", color: TRAJECTORY[1] },
+  { id: "adam", key: "page.cond.adam", color: TRAJECTORY[2] },
 ];
 
 const GAP = 0.04;
@@ -91,8 +93,11 @@ export function showRates(table, trajs, s, c) {
   ];
   table.tBodies[0].replaceChildren(...rows.map(([settings, measured, theory, best], i) => {
     const tr = document.createElement("tr");
+    // The name in ink (a light colour would not read on white), its colour in a swatch.
     const name = Object.assign(document.createElement("th"), { scope: "row", textContent: t(RACERS[i].key) });
-    name.style.color = RACERS[i].color;
+    const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
+    swatch.style.background = RACERS[i].color;
+    name.prepend(swatch);
     const cells = [settings, rate(measured), Number.isFinite(theory) ? rate(theory) : t("page.cond.no_theory"),
       Number.isFinite(best) ? rate(best) : "—"];
     tr.append(name, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));

@@ -5,6 +5,7 @@
 
 /* global Plotly */
 import { fmt, t } from "./i18n.js";
+import { OKABE_ITO as O } from "./palette.js";
 import { config, MARGIN, title } from "./plots.js";
 import { decodeArray, shapeOf } from "./typed.js";
 
@@ -16,9 +17,9 @@ export const TAGS = {
 
 // Okabe & Ito (2008), told apart with the common colour-vision deficiencies; a shape per class
 // as well, so that colour is never the only cue.
-const CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"];
+const CLASS_COLORS = [O.blue, O.orange, O.green, O.purple, O.vermillion, O.sky, O.yellow, O.black];
 const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "hexagon", "cross", "pentagon"];
-export const RUN_COLORS = ["#0072B2", "#E69F00", "#009E73"];
+export const RUN_COLORS = [O.blue, O.orange, O.green];
 
 export const classColor = (k) => CLASS_COLORS[k % CLASS_COLORS.length];
 
@@ -89,14 +90,14 @@ export function regionsTrace(reply) {
 export function fitTrace(sample, params, box) {
   const [w, b] = [params.W[0] ?? [], params.b[0] ?? 0];
   const name = t("page.data.fit");
-  const line = { color: "#D55E00", width: 3 };
+  const line = { color: O.vermillion, width: 3 };
   if (sample.feature_names.length === 1) {
     const x = box[0];
     return { type: "scatter", mode: "lines", meta: TAGS.fit, name, x, y: x.map((v) => (w[0] ?? 0) * v + b), line };
   }
   const yhat = sample.X.map((x) => w.reduce((s, v, j) => s + v * x[j], b));
   return { type: sample.X.length > 2000 ? "scattergl" : "scatter", mode: "markers", meta: TAGS.fit, name, x: sample.X.map((x) => x[0]), y: yhat,
-    marker: { color: "#D55E00", size: 4, symbol: "circle-open" } };
+    marker: { color: O.vermillion, size: 4, symbol: "circle-open" } };
 }
 
 // A ring around one sample (the SVM walkthrough's chosen one).

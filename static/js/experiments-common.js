@@ -1,16 +1,12 @@
-// What the three experiments share: a colour-blind-safe palette (Okabe and Ito), the
+// What the three experiments share: the colours of their categories (palette.js's Okabe-Ito), the
 // categories an end point falls into (each known minimum, somewhere else, not converged,
 // diverged), the compact decoding of a run's end points, and the legend.
 
 import { getJSON } from "./api.js";
 import { fmt, t } from "./i18n.js";
+import { OKABE_ITO } from "./palette.js";
 import { shapeOf } from "./typed.js";
 
-// Okabe & Ito (2008): told apart with any of the common colour-vision deficiencies.
-export const OKABE_ITO = {
-  orange: "#E69F00", sky: "#56B4E9", green: "#009E73", yellow: "#F0E442",
-  blue: "#0072B2", vermillion: "#D55E00", purple: "#CC79A7", black: "#000000",
-};
 const MINIMUM_COLORS = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.sky, OKABE_ITO.yellow];
 // Greys told apart by lightness: "somewhere else" light, "not converged" dark.
 const LIGHT_GREY = "#d0d0d0", DARK_GREY = "#6b6b6b";

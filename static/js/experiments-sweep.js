@@ -5,7 +5,8 @@
 
 /* global Plotly */
 import { fmt, lang, t } from "./i18n.js";
-import { fmtSmall, OKABE_ITO } from "./experiments-common.js";
+import { fmtSmall } from "./experiments-common.js";
+import { OKABE_ITO } from "./palette.js";
 import { config, lossAxis, MARGIN, title } from "./plots.js";
 import { readRunArrays } from "./typed.js";
 

@@ -4,9 +4,10 @@
 
 /* global Plotly */
 import { fmt, t } from "./i18n.js";
+import { OKABE_ITO } from "./palette.js";
 import { config, MARGIN, title } from "./plots.js";
 
-export const PALETTE = { forward: "#0072B2", centred: "#D55E00", analytic: "#009E73" };
+export const PALETTE = { forward: OKABE_ITO.blue, centred: OKABE_ITO.vermillion, analytic: OKABE_ITO.green };
 const FLOOR = 1e-17; // an error of exactly 0 is drawn here on a log axis
 const SYMBOL = { fine: "✓", suspect: "?", wrong: "✗" };
 export const VERDICTS = { fine: "page.gc.verdict_fine", suspect: "page.gc.verdict_suspect", wrong: "page.gc.verdict_wrong" };

@@ -3,9 +3,10 @@
 
 /* global Plotly */
 import { t } from "./i18n.js";
+import { SERIES as OKABE_ITO } from "./palette.js";
 import { config, MARGIN, title } from "./plots.js";
 
-export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+export { OKABE_ITO }; // the eight in Okabe and Ito's order, indexed by the other network modules
 // Layer colours, input side dark to output side light (viridis, without its pale yellow end).
 const VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30"];
 

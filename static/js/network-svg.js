@@ -4,9 +4,10 @@
 // Each line carries data-layer, data-i, data-j and data-w (the weight), so tests can read it.
 
 import { fmt, t } from "./i18n.js";
+import { OKABE_ITO } from "./palette.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const POSITIVE = "#0072B2", NEGATIVE = "#D55E00";
+const POSITIVE = OKABE_ITO.blue, NEGATIVE = OKABE_ITO.vermillion;
 const WIDTH = 640, MARGIN_X = 50, MARGIN_Y = 30, LABEL = 44; // viewBox units; columns share WIDTH
 
 // The layer sizes (n_0, ..., n_L) from describe's names W1[i,j], b1[i], W2[i,j], ...

@@ -3,14 +3,11 @@
 
 /* global Plotly */
 import { lang, t } from "./i18n.js";
+import { trajectoryStyle } from "./palette.js";
 
-export const COLORS = [
-  "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
-  "#9a6324", "#800000", "#469990", "#000075", "#808000",
-];
-
+// Trajectory i's colour (palette.js's Okabe-Ito, safe for colour-blind eyes).
 export function color(i) {
-  return COLORS[i % COLORS.length];
+  return trajectoryStyle(i).color;
 }
 
 // Values that span decades read better on log10(1 + f - fmin).

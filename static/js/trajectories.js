@@ -5,7 +5,8 @@
 
 /* global Plotly */
 import { t } from "./i18n.js";
-import { color, lossAxis } from "./plots.js";
+import { trajectoryStyle } from "./palette.js";
+import { lossAxis } from "./plots.js";
 
 const TAG = "gdviz:trajectory";
 const ARROWS = 12; // gradient arrows drawn at most
@@ -15,8 +16,14 @@ export function tagged(div, tag = TAG) {
   return div?.data ? div.data.flatMap((trace, i) => (trace.meta === tag ? [i] : [])) : [];
 }
 
+// A run of its own colour (a racer) draws every start in it; otherwise start j takes the
+// palette's j-th style, whose marker and dash change once the colours run out.
+export function trajStyle(run, j) {
+  return run.color ? { color: run.color, symbol: "circle", dash: "solid" } : trajectoryStyle(j);
+}
+
 export function trajColor(run, j) {
-  return run.color ?? color(j);
+  return trajStyle(run, j).color;
 }
 
 // The number of records of `traj` at or before step `cursor`.
@@ -75,20 +82,20 @@ export class TrajectoryLayer {
     this.drawn = items.map(() => 0);
     const loss = items.map(({ run, j }) => ({
       type: "scatter", mode: "lines", x: [], y: [], name: this.name(run, j), meta: TAG,
-      line: { color: trajColor(run, j) }, showlegend: j === 0 || runs.length === 1,
+      line: { color: trajColor(run, j), dash: trajStyle(run, j).dash }, showlegend: j === 0 || runs.length === 1,
     }));
     Plotly.addTraces(this.plots.loss, loss);
     if (!this.planar) return;
     Plotly.addTraces(this.plots.contour, items.map(({ run, j }) => {
-      const c = trajColor(run, j), name = this.name(run, j);
+      const { color: c, symbol, dash } = trajStyle(run, j), name = this.name(run, j);
       return { type: "scatter", mode: "lines+markers", x: [], y: [], name, meta: TAG,
-        line: { color: c, width: 2 }, marker: { size: 4, color: c },
+        line: { color: c, width: 2, dash }, marker: { size: symbol === "circle" ? 4 : 6, color: c, symbol },
         hovertemplate: `${name}<br>(%{x:.4f}, %{y:.4f})<extra></extra>` };
     }));
     Plotly.addTraces(this.plots.surface, items.map(({ run, j }) => {
-      const c = trajColor(run, j);
+      const { color: c, symbol, dash } = trajStyle(run, j);
       return { type: "scatter3d", mode: "lines+markers", x: [], y: [], z: [], name: this.name(run, j),
-        meta: TAG, line: { color: c, width: 7 }, marker: { size: 2.5, color: c }, hoverinfo: "skip",
+        meta: TAG, line: { color: c, width: 7, dash }, marker: { size: 2.5, color: c, symbol }, hoverinfo: "skip",
         connectgaps: false };
     }));
   }
