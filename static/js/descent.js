@@ -117,8 +117,9 @@ class DescentView {
     const save = () => this.save();
     this.on("surface", "change", () => this.pickSurface(this.q("surface").value).catch(toast));
     this.on("optimizer", "change", () => { this.form.showRule({}); save(); });
-    this.on("lr", "input", () => this.form.showLearningRate());
+    this.on("lr", "input", () => this.form.slid());
     this.on("lr", "change", save);
+    this.on("lr-value", "change", () => { this.form.typed(); save(); });
     this.on("hyper", "change", save);
     this.on("speed", "input", () => this.showSpeed());
     this.on("race", "change", () => { this.form.showRace(); save(); });

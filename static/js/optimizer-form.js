@@ -1,15 +1,18 @@
-// The optimizer part of the descent view's form: the rule, its learning rate (a log slider),
-// its torch hyperparameters and update equations, and the optional race of several rules.
+// The optimizer part of the descent view's form: the rule, its learning rate (typed, or set
+// with a log slider), its torch hyperparameters and update equations, and the optional race.
 
-import { LR_RANGE, RACE_DEFAULT } from "./descent-state.js";
+import { DEFAULTS, LR_RANGE, RACE_DEFAULT } from "./descent-state.js";
 import { hyperField, readHyper, relabelHyper, writeHyper } from "./hyper.js";
-import { fmt, t } from "./i18n.js";
+import { t } from "./i18n.js";
 import { color } from "./plots.js";
+
+const clampRate = (lr) => Math.min(LR_RANGE[1], Math.max(LR_RANGE[0], lr));
 
 export class OptimizerForm {
   // q(role): a control of the view; optimizers: the server's catalogue, in its order.
   constructor(q, optimizers) {
     this.q = q;
+    this.lr = DEFAULTS.lr; // exact: the slider's steps only position it, never round it
     this.optimizers = new Map(optimizers.map((o) => [o.name, o]));
     this.q("optimizer").replaceChildren(...optimizers.map((o) => new Option(o.title, o.name)));
     this.q("race-list").replaceChildren(...optimizers.map((o, i) => {
@@ -25,8 +28,7 @@ export class OptimizerForm {
   set({ opt, lr, hyper, race }) {
     this.q("optimizer").value = opt;
     this.showRule(hyper);
-    this.q("lr").value = String(Math.log10(lr));
-    this.showLearningRate();
+    this.setLearningRate(lr);
     this.q("race").checked = race !== null;
     this.showRace();
     const ticked = new Set(race ?? RACE_DEFAULT);
@@ -42,12 +44,31 @@ export class OptimizerForm {
   }
 
   learningRate() {
-    const lr = Number((10 ** Number(this.q("lr").value)).toPrecision(3));
-    return Math.min(LR_RANGE[1], Math.max(LR_RANGE[0], lr));
+    return this.lr;
+  }
+
+  // A rate from the URL or typed is kept as it is; the slider moves to the nearest of its steps.
+  setLearningRate(lr) {
+    this.lr = clampRate(lr);
+    this.q("lr").value = String(Math.log10(this.lr));
+    this.showLearningRate();
+  }
+
+  // The slider dragged: the rate is where it points, to 3 significant digits.
+  slid() {
+    this.lr = clampRate(Number((10 ** Number(this.q("lr").value)).toPrecision(3)));
+    this.showLearningRate();
+  }
+
+  // The rate typed: kept exactly (within range); text that is no positive number is undone.
+  typed() {
+    const lr = Number(this.q("lr-value").value);
+    if (this.q("lr-value").value.trim() !== "" && Number.isFinite(lr) && lr > 0) this.setLearningRate(lr);
+    else this.showLearningRate();
   }
 
   showLearningRate() {
-    this.q("lr-value").textContent = fmt(this.learningRate());
+    this.q("lr-value").value = String(this.lr);
   }
 
   showRace() {
@@ -90,7 +111,6 @@ export class OptimizerForm {
   }
 
   relabel() {
-    this.showLearningRate();
     relabelHyper(this.q("hyper"));
   }
 }

@@ -1,5 +1,6 @@
 """The descent view in a real browser: starts, runs, race mode, errors, offline assets."""
 
+import math
 import re
 
 import httpx
@@ -14,6 +15,7 @@ from tests.browser.helpers import (
     choose_surface,
     click_contour,
     count_tagged,
+    hash_params,
     open_descent,
     role,
     set_range,
@@ -194,4 +196,49 @@ def test_progress_agrees_with_a_divergence_at_the_first_step(
     assert diverged is not None, text
     n = diverged.group(1)
     assert page.inner_text(role("progress")).startswith(f"Step {n} of {n}")
+    assert console.errors == []
+
+
+def sent_lr(page: Page) -> float:
+    """The learning rate of the run the page asks the server for when Run is clicked."""
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/runs/stream")) as info:
+        page.click(role("run"))
+    body = info.value.post_data_json
+    assert isinstance(body, dict)
+    lr: float = body["optimizer"]["lr"]
+    return lr
+
+
+def test_a_learning_rate_from_the_url_or_typed_is_kept_exactly(
+    page: Page, server_url: str, console: Console
+) -> None:
+    open_descent(page, server_url, "#descent?surface=booth&opt=sgd&lr=0.05&starts=1,1&steps=20")
+    assert page.input_value(role("lr-value")) == "0.05"  # not 0.0501, the slider's nearest step
+    assert float(page.input_value(role("lr"))) == pytest.approx(-1.3)  # the slider points near it
+    page.fill(role("steps"), "30")
+    page.dispatch_event(role("steps"), "change")  # another control saves the state
+    page.wait_for_function("() => location.hash.includes('steps=30')")
+    assert hash_params(page)["lr"] == "0.05"
+    assert sent_lr(page) == 0.05
+
+    page.fill(role("lr-value"), "0.037")  # typed: kept to the digit, the slider follows
+    page.press(role("lr-value"), "Enter")
+    page.wait_for_function("() => location.hash.includes('lr=0.037')")
+    assert float(page.input_value(role("lr"))) == pytest.approx(math.log10(0.037), abs=0.005)
+    assert sent_lr(page) == 0.037
+
+    set_range(page, role("lr"), -1)  # dragged: the rate is where the slider points
+    assert page.input_value(role("lr-value")) == "0.1"
+    assert hash_params(page)["lr"] == "0.1"
+
+    page.fill(role("lr-value"), "-2")  # no rate: the last one stays
+    page.press(role("lr-value"), "Enter")
+    assert page.input_value(role("lr-value")) == "0.1"
+    page.fill(role("lr-value"), "50")  # beyond the slider's range: its end
+    page.press(role("lr-value"), "Enter")
+    assert page.input_value(role("lr-value")) == "10"
+
+    page.reload()
+    page.wait_for_selector(f"{DESCENT}[data-mounted][data-surface=booth]", state="attached")
+    assert page.input_value(role("lr-value")) == "10"
     assert console.errors == []

@@ -65,11 +65,10 @@ def state_gaps(lesson: dict[str, Any], page: Page) -> list[str]:
 
 
 def _descent(page: Page, p: dict[str, str]) -> bool:
-    lr = 10 ** float(page.input_value(role("lr")))
     return (
         page.input_value(role("surface")) == p["surface"]
         and page.input_value(role("optimizer")) == p["opt"]
-        and abs(lr / float(p["lr"]) - 1) < 1e-9
+        and float(page.input_value(role("lr-value"))) == float(p["lr"])
     )
 
 

@@ -53,7 +53,7 @@ def test_reload_restores_surface_optimizer_lr_and_starts(
     )
     assert page.input_value(role("surface")) == "rosenbrock"
     assert page.input_value(role("optimizer")) == "adam"
-    assert page.inner_text(role("lr-value")) == "0.02"
+    assert page.input_value(role("lr-value")) == "0.02"
     assert starts(page) == before
     assert console.errors == []
 

@@ -105,7 +105,7 @@ def test_a_shared_link_opens_the_same_state_in_a_fresh_browser(
     student.wait_for_selector(f"{DESCENT}[data-mounted][data-surface=booth]", state="attached")
     assert student.input_value(role("surface")) == "booth"
     assert student.input_value(role("optimizer")) == "adam"
-    assert student.inner_text(role("lr-value")) == "0.02"
+    assert student.input_value(role("lr-value")) == "0.02"
     assert student.input_value(role("steps")) == "60"
     student.wait_for_function(
         f"""() => (document.querySelector('{role("plot-contour")}').data || [])
