@@ -42,7 +42,7 @@ async function route() {
   current = name;
   for (const s of document.querySelectorAll("[data-view]")) s.hidden = s.dataset.view !== name;
   for (const link of document.querySelectorAll("[data-view-link]")) {
-    if (link.dataset.viewLink === name) link.setAttribute("aria-current", "page");
+    if (link.dataset.viewLink === name) { link.setAttribute("aria-current", "page"); showLink(link); }
     else link.removeAttribute("aria-current");
   }
   const entry = entries.get(name);
@@ -51,6 +51,12 @@ async function route() {
   document.body.dataset.ready = name;
   entry.module.setActive?.(true);
   await entry.module.update?.(params);
+}
+
+// On a narrow screen the nav is a row that scrolls sideways: keep the current view's link in it.
+function showLink(link) {
+  const nav = link.parentElement;
+  if (nav.scrollWidth > nav.clientWidth) nav.scrollLeft = link.offsetLeft - (nav.clientWidth - link.offsetWidth) / 2;
 }
 
 // Mount a view; on failure show why, with a Retry (coming back to the view retries too).
