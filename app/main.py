@@ -7,10 +7,9 @@ from pathlib import Path
 import anyio
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from app.api import errors
+from app.api import assets, errors
 from app.api.middleware import BodyLimit, NegotiatedGZip, SecurityHeaders
 from app.api.openapi import document
 from app.api.routes import (
@@ -28,6 +27,7 @@ from app.api.routes import (
     share,
     vendor,
 )
+from app.api.static import FileCache, StaticAssets
 from app.api.streaming import StreamStats
 from app.config import SETTINGS, Settings
 
@@ -42,13 +42,22 @@ quadratic, or a typed formula; `POST /api/v1/graph` shows a formula's backprop g
 """
 
 
+def warm(files: FileCache) -> None:
+    """Read and compress the page, its files and Plotly.js before the first visitor asks."""
+    files.warm()
+    pages.warm()
+    assets.load(assets.PLOTLY_JS, "text/javascript")
+
+
 def create_app(settings: Settings = SETTINGS) -> FastAPI:
     """The gdviz application."""
+    files = FileCache(ROOT / "static")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine_limiter = anyio.CapacityLimiter(settings.engine_threads)
         app.state.timing_limiter = anyio.CapacityLimiter(1)  # live timings, one at a time
+        await anyio.to_thread.run_sync(warm, files)
         yield
 
     app = FastAPI(
@@ -68,9 +77,9 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
         app.include_router(module.router)
     app.include_router(lessons.router)
     app.include_router(share.router)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(NegotiatedGZip, minimum_size=1024, compresslevel=5)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(StaticAssets, files=files)  # the page's files skip routing and gzip
     app.add_middleware(SecurityHeaders)
     app.openapi = lambda: document(app, settings)  # type: ignore[method-assign]
     return app

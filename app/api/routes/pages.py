@@ -1,20 +1,36 @@
-"""The HTML pages: the visualizer shell and the offline API docs, in the request's language."""
+"""The HTML pages: the visualizer shell and the offline API docs, in the request's language.
 
+A page depends only on its language, so each is rendered and compressed once per process
+(`warm` does it at start-up) and served from memory, with an ETag for revalidation.
+"""
+
+import gzip
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.api import assets
-from app.api.language import request_lang
-from app.i18n import Lang, catalogue
+from app.api.language import accepts_gzip, request_lang
+from app.i18n import LANGS, Lang, catalogue
 
 ROOT = Path(__file__).resolve().parents[3]
-templates = Jinja2Templates(directory=ROOT / "templates")
+templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape())
 router = APIRouter(include_in_schema=False)
+PAGES = ("index.html", "docs.html")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page: its HTML, gzipped, and its ETag."""
+
+    gzipped: bytes
+    etag: str
 
 
 def page_words(lang: Lang) -> Callable[[str], str]:
@@ -23,22 +39,42 @@ def page_words(lang: Lang) -> Callable[[str], str]:
     return lambda key: words.get(key, key)
 
 
-def render(request: Request, name: str, extra: dict[str, Any] | None = None) -> HTMLResponse:
-    """A template in the request's language (`Accept-Language`); the page may switch later."""
-    lang = request_lang(request)
-    context = {"lang": lang, "t": page_words(lang), **(extra or {})}
-    response = templates.TemplateResponse(request, name, context)
-    response.headers["Vary"] = "Accept-Language"
-    return response
+@cache
+def rendered(name: str, lang: Lang) -> Page:
+    """A template rendered in `lang` and compressed."""
+    context = {"lang": lang, "t": page_words(lang), "plotly_version": assets.plotly_version()}
+    html = templates.get_template(name).render(context).encode()
+    etag = f'"{hashlib.sha256(html).hexdigest()[:20]}"'
+    return Page(gzip.compress(html, compresslevel=9, mtime=0), etag)
+
+
+def warm() -> None:
+    """Render every page in every language now, before the first visitor asks."""
+    for name in PAGES:
+        for lang in LANGS:
+            rendered(name, lang)
+
+
+def render(request: Request, name: str) -> Response:
+    """A page in the request's language (`Accept-Language`); the page may switch later."""
+    page = rendered(name, request_lang(request))
+    headers = {"ETag": page.etag, "Vary": "Accept-Language, Accept-Encoding"}
+    headers["Cache-Control"] = "no-cache"
+    if request.headers.get("if-none-match") == page.etag:
+        return Response(status_code=304, headers=headers)
+    if accepts_gzip(request.headers.get("accept-encoding")):
+        headers["Content-Encoding"] = "gzip"
+        return HTMLResponse(page.gzipped, headers=headers)
+    return HTMLResponse(gzip.decompress(page.gzipped), headers=headers)
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
+async def index(request: Request) -> Response:
     """The visualizer."""
-    return render(request, "index.html", {"plotly_version": assets.plotly_version()})
+    return render(request, "index.html")
 
 
 @router.get("/docs", response_class=HTMLResponse)
-def api_docs(request: Request) -> HTMLResponse:
+async def api_docs(request: Request) -> Response:
     """Swagger UI for the OpenAPI schema, with no CDN and no inline script."""
     return render(request, "docs.html")
