@@ -39,6 +39,8 @@ export const update = (params) => view?.apply(params);
 // Nothing animates here, so there is nothing to pause; plots drawn while hidden are fitted.
 export const setActive = (on) => { if (on && view) fitPlots(Object.values(view.plots)); };
 export const relabel = () => view?.relabel();
+// For the export menu (export.js): the race's two requests, to be asked again as lists.
+export const exportRuns = () => view?.exportRuns() ?? null;
 
 class ConditioningView {
   constructor(root, ctx) {
@@ -240,19 +242,18 @@ class ConditioningView {
     const c = this.info.curvature;
     const start = this.state.start ?? evenStart(c.eigenvectors, this.center(), START_SIZE).map(keep);
     const common = { objective, steps: s.steps, every: 1, tol: TOL, format: "arrays" };
-    const [sgd, adam] = await Promise.all([
-      postJSON("/api/v1/runs", {
-        ...common, starts: [start, start], optimizer: { name: "sgd", lr: [s.gdLr, s.hbLr], momentum: [0, s.beta] },
-      }, { signal }),
-      postJSON("/api/v1/runs", { ...common, starts: [start], optimizer: { name: "adam", lr: s.adamLr } }, { signal }),
-    ]);
+    const bodies = [
+      { ...common, starts: [start, start], optimizer: { name: "sgd", lr: [s.gdLr, s.hbLr], momentum: [0, s.beta] } },
+      { ...common, starts: [start], optimizer: { name: "adam", lr: s.adamLr } },
+    ];
+    const [sgd, adam] = await Promise.all(bodies.map((body) => postJSON("/api/v1/runs", body, { signal })));
     const trajs = [...readRunArrays(sgd), ...readRunArrays(adam)];
     const center = this.center();
     for (const traj of trajs) {
       traj.errors = eigenErrors(traj.points, c.eigenvectors, center);
       traj.rate = measuredRate(traj.steps, traj.errors.map(norm));
     }
-    return { settings: s, trajs, curvature: c };
+    return { settings: s, trajs, curvature: c, bodies, names: this.info.names };
   }
 
   // ---- what the student sees ----------------------------------------------------------
@@ -294,6 +295,15 @@ class ConditioningView {
     })));
     this.showStatus("page.cond.status_done", { steps: settings.steps });
     this.root.dataset.drawn = String(this.gen); // tests and scripts can wait for this
+  }
+
+  // { names, runs }: plain descent and heavy ball (one SGD request, a rate and a momentum per
+  // start), then Adam; or null before the first race.
+  exportRuns() {
+    if (!this.result) return null;
+    const { bodies, names } = this.result;
+    const label = t("page.cond.export_sgd", { gd: t(RACERS[0].key), hb: t(RACERS[1].key) });
+    return { names, runs: [{ label, body: bodies[0] }, { label: t(RACERS[2].key), body: bodies[1] }] };
   }
 
   // Server sentences come back in the new language with a fresh run; the rest re-renders here.

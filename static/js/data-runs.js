@@ -19,7 +19,8 @@ export function runBody(state, dataset, dim, batch) {
   };
 }
 
-// The runs of a tab: [{ body, color, batched, label }] with the names the plots show.
+// The runs of a tab: [{ body, color, batched, label, file }] with the names the plots show
+// (`file` names an exported run's download).
 export function runsFor(tab, state, dataset, dim) {
   if (tab === "train") {
     return [{ body: runBody(state, dataset, dim, state.batch), color: RUN_COLORS[0], batched: Boolean(state.batch), label: null }];
@@ -27,9 +28,9 @@ export function runsFor(tab, state, dataset, dim) {
   const B = compareBatch(state);
   return [
     // The smooth full-batch path is drawn widest, so the noisy ones over it leave it in view.
-    { body: runBody(state, dataset, dim, null), color: RUN_COLORS[0], width: 4, batched: false, label: ["page.data.run_full", {}] },
-    { body: runBody(state, dataset, dim, B), color: RUN_COLORS[1], width: 2, batched: true, label: ["page.data.run_mini", { B }] },
-    { body: runBody(state, dataset, dim, 1), color: RUN_COLORS[2], width: 1.2, batched: true, label: ["page.data.run_one", {}] },
+    { body: runBody(state, dataset, dim, null), color: RUN_COLORS[0], width: 4, batched: false, label: ["page.data.run_full", {}], file: "full-batch" },
+    { body: runBody(state, dataset, dim, B), color: RUN_COLORS[1], width: 2, batched: true, label: ["page.data.run_mini", { B }], file: `mini-batch-${B}` },
+    { body: runBody(state, dataset, dim, 1), color: RUN_COLORS[2], width: 1.2, batched: true, label: ["page.data.run_one", {}], file: "batch-1" },
   ];
 }
 

@@ -32,9 +32,10 @@ const TITLES = {
   compare: { loss: "page.data.compare_title", landscape: "page.data.landscape_compare_title" },
 };
 
-export const { mount, unmount, update, setActive, relabel } = viewModule(
-  (root, ctx) => new DataView(root, ctx),
-);
+const views = viewModule((root, ctx) => new DataView(root, ctx));
+export const { mount, unmount, update, setActive, relabel } = views;
+// For the export menu (export.js): the requests of the runs shown, to be asked again as lists.
+export const exportRuns = () => views.current()?.exportRuns() ?? null;
 
 class DataView {
   constructor(root, ctx) {
@@ -344,6 +345,13 @@ class DataView {
     this.root.dataset.progress = "finished";
     this.showStatus("page.data.status_done", { steps: Math.max(...training.runs.map((r) => r.summary?.steps_taken ?? 0)) });
     this.showRunOutcomes();
+  }
+
+  // { names, runs: [{ label, body, file }] }: Train's run, or the comparison's three; or null.
+  exportRuns() {
+    const runs = this.training?.runs ?? [];
+    if (!runs.length || !this.problem) return null;
+    return { names: this.problem.info.names, runs: runs.map(({ who, body, file }) => ({ label: who, body, file })) };
   }
 
   // ---- words --------------------------------------------------------------------------

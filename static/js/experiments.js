@@ -22,9 +22,10 @@ import { viewModule } from "./view.js";
 const CACHE = 16; // results kept, so switching back and forth costs nothing
 const GRID = 80; // contour resolution under the basin map and the starts
 
-export const { mount, unmount, update, setActive, relabel } = viewModule(
-  (root, ctx) => new ExperimentsView(root, ctx),
-);
+const views = viewModule((root, ctx) => new ExperimentsView(root, ctx));
+export const { mount, unmount, update, setActive, relabel } = views;
+// For the export menu (export.js): the shown experiment's requests, to be asked again as lists.
+export const exportRuns = () => views.current()?.exportRuns() ?? null;
 
 const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 
@@ -200,6 +201,7 @@ class ExperimentsView {
     const rows = analyseSweep(reply, sweepRates());
     return {
       rows, steps: s.steps, fstar, curvature: info.curvature, status: ["page.exp.status_sweep", { count: rows.length, steps: s.steps }],
+      names: info.names, bodies: [body],
     };
   }
 
@@ -220,7 +222,9 @@ class ExperimentsView {
     const t1 = performance.now();
     const map = readBasins(reply, categories, info.domain, s.R);
     const t2 = performance.now();
-    const result = { map, categories, contour, info, steps, capped: steps < s.steps, timing: null, status: null };
+    const result = {
+      map, categories, contour, info, steps, capped: steps < s.steps, timing: null, status: null, names: info.names, bodies: [body],
+    };
     await drawBasins(this.plots.basins, map, categories, contour, info.names, JSON.stringify(objective));
     await nextPaint();
     const t3 = performance.now();
@@ -243,15 +247,30 @@ class ExperimentsView {
     const [contour, explain] = await Promise.all([this.contour(objective, info, signal), acceptsExplain()]);
     const { mean, std, spreads } = this.initSettings(info);
     const categories = categoriesOf(info);
-    const runs = await Promise.all(spreads.map(async (spread) => {
-      const body = initRequest({ objective, optimizer: s.opt, lr: s.lr, steps: s.steps, tol: s.tol, mean, std: spread, count: s.count, seed: s.seed, explain });
+    const bodies = spreads.map((spread) => initRequest({
+      objective, optimizer: s.opt, lr: s.lr, steps: s.steps, tol: s.tol, mean, std: spread, count: s.count, seed: s.seed, explain,
+    }));
+    const runs = await Promise.all(bodies.map(async (body, i) => {
       const reply = await this.cached(`init|${JSON.stringify(body)}`, fresh, () => postJSON("/api/v1/runs", body, { signal }));
-      return readInit(reply, categories, info.domain, spread);
+      return readInit(reply, categories, info.domain, spreads[i]);
     }));
     return {
-      runs, std, mean, categories, contour, info,
+      runs, std, mean, categories, contour, info, names: info.names, bodies,
       status: ["page.exp.status_init", { runs: runs.length, count: s.count, steps: s.steps }],
     };
+  }
+
+  // { names, runs }: the sweep's one run (a rate per start), the basin map's, or one run per
+  // spread of the starts; or null before the shown experiment has a result.
+  exportRuns() {
+    const exp = this.state.exp, result = this.results[exp];
+    if (!result?.bodies) return null;
+    const runs = result.bodies.map((body) => {
+      const std = body.init?.std;
+      if (exp !== "init") return { label: t(`page.exp.${exp}`), body, file: exp };
+      return { label: t("page.exp.export_init", { std }), body, file: `init-std-${std}` };
+    });
+    return { names: result.names, runs };
   }
 
   // ---- what the student sees ----------------------------------------------------------

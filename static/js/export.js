@@ -1,7 +1,10 @@
 // Export: the current view's charts as PNG and SVG (Plotly's own toImage, in the browser; each
 // chart's camera button in the mode bar does PNG too), a run's trajectories as CSV and JSON
 // (asked again of POST /api/v1/runs, so the numbers are the API's), and the link to the state.
-// A view offers runs by exporting exportRuns() -> { names, runs: [{ label, body }] } or null.
+// A view offers runs by exporting exportRuns() -> { names, runs: [{ label, body, file? }],
+// weights? } or null: `names` are the parameters (describe's), `file` names a run's download,
+// and `weights: "final"` (a network's thousands of weights) keeps only each trajectory's last
+// point in the CSV.
 
 /* global Plotly */
 import { isAbort, postJSON } from "./api.js";
@@ -17,13 +20,32 @@ const field = (value) => {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
-// trajectory, step, one column per parameter, loss: one row per recorded point. Numbers are
-// written as JavaScript prints them, the shortest text that reads back as the same double.
-export function trajectoriesCsv(names, reply) {
-  const lines = [["trajectory", "step", ...names, "loss"].map(field).join(",")];
+// The optimizer's settings given one per start ("lr": [0.01, 0.1]; "betas": [[0.9, 0.999], ...]):
+// [[name, values]], each a column of the CSV.
+function perStart(optimizer, count) {
+  return Object.entries(optimizer ?? {}).filter(([name, value]) => (
+    Array.isArray(value) && value.length === count && (name !== "betas" || Array.isArray(value[0]))
+  ));
+}
+
+// One row per recorded point: trajectory, its own settings (when they differ per start), step,
+// one column per parameter, loss; with weights "final", trajectory, step, loss and the
+// parameters, filled on each trajectory's last row only. A loss that overflowed is empty. Numbers
+// are written as JavaScript prints them, the shortest text that reads back as the same double.
+export function trajectoriesCsv(names, reply, { request = {}, weights = "all" } = {}) {
+  const settings = perStart(request.optimizer, reply.trajectories.length);
+  const final = weights === "final";
+  const own = settings.map(([name]) => name);
+  const head = ["trajectory", ...own, "step", ...(final ? ["loss", ...names] : [...names, "loss"])];
+  const lines = [head.map(field).join(",")];
   reply.trajectories.forEach((traj, k) => {
+    const mine = settings.map(([, values]) => [values[k]].flat().join(" "));
+    const last = traj.steps.length - 1;
     traj.steps.forEach((step, i) => {
-      lines.push([k + 1, step, ...traj.points[i], traj.loss[i]].map(field).join(","));
+      const loss = traj.loss[i] ?? "";
+      const point = final && i !== last ? names.map(() => "") : traj.points[i];
+      const row = final ? [k + 1, ...mine, step, loss, ...point] : [k + 1, ...mine, step, ...point, loss];
+      lines.push(row.map(field).join(","));
     });
   });
   return `${lines.join("\r\n")}\r\n`;
@@ -138,19 +160,23 @@ class ExportPanel {
     download(dataUrlBlob(url), `gdviz-${this.view}-${slug(role)}.${format}`, this.dialog);
   }
 
-  // The run asked again, as lists: the same request gives the same numbers.
+  // The run asked again, as lists: the same request gives the same numbers. The JSON holds
+  // that request, so a script can post it again.
   async saveRun(i, format, button) {
     const run = this.runs.runs[i];
     const status = this.q("export-status");
     status.textContent = t("page.export.fetching");
     button.disabled = true;
     try {
-      const reply = await postJSON("/api/v1/runs", { ...run.body, format: "lists" }, { signal: this.controller.signal });
-      const name = this.runs.runs.length > 1 ? slug(run.body.optimizer?.name ?? `run-${i + 1}`) : "trajectories";
-      const base = `gdviz-${this.view}-${name}`;
+      const request = { ...run.body, format: "lists" };
+      const reply = await postJSON("/api/v1/runs", request, { signal: this.controller.signal });
+      const several = this.runs.runs.length > 1;
+      const name = run.file ?? (several ? run.body.optimizer?.name ?? `run-${i + 1}` : "trajectories");
+      const base = `gdviz-${this.view}-${slug(name)}`;
+      const options = { request, weights: this.runs.weights };
       const blob = format === "csv"
-        ? new Blob([trajectoriesCsv(this.runs.names, reply)], { type: "text/csv" })
-        : new Blob([JSON.stringify({ request: run.body, ...reply }, null, 1)], { type: "application/json" });
+        ? new Blob([trajectoriesCsv(this.runs.names, reply, options)], { type: "text/csv" })
+        : new Blob([JSON.stringify({ request, ...reply }, null, 1)], { type: "application/json" });
       download(blob, `${base}.${format}`, this.dialog);
       status.textContent = "";
     } finally {

@@ -16,6 +16,9 @@ const LESSONS = {
   saturation: { title: "page.net.lesson_saturation", text: "page.net.lesson_saturation_text", names: ["page.net.variant_mse", "page.net.variant_ce"] },
 };
 
+// The catalogue keys naming a lesson's runs A and B.
+export const variantNames = (lesson) => LESSONS[lesson]?.names ?? [];
+
 const COLORS = [OKABE_ITO[0], OKABE_ITO[5]];
 const axis = (text, extra = {}) => ({ title: { text, font: { size: 12 } }, ...extra });
 

@@ -6,12 +6,13 @@
 
 /* global Plotly */
 import { getJSON, postJSON } from "./api.js";
+import { t } from "./i18n.js";
 import { drawCurves, drawNorms, drawRegions } from "./network-charts.js";
 import { NetworkForm } from "./network-form.js";
 import { forward, inputsFor } from "./network-forward.js";
 import { CheckPanel } from "./network-gradcheck.js";
 import { LandscapePanel } from "./network-landscape.js";
-import { showLesson, showLessonResults } from "./network-lessons.js";
+import { showLesson, showLessonResults, variantNames } from "./network-lessons.js";
 import { Prober, readProbe } from "./network-probe.js";
 import { TrainingRun } from "./network-run.js";
 import { SamplePanel } from "./network-sample.js";
@@ -26,9 +27,10 @@ const RENDER_EVERY = 120; // ms between redraws while frames stream in (network-
 const BACKFILL = 24; // probes after a run, so the accuracy curves have points all along
 const WATCHED = ["curves", "norms", "a"]; // charts drawn only while on screen
 
-export const { mount, unmount, update, setActive, relabel } = viewModule(
-  (root, ctx) => new NetworkView(root, ctx),
-);
+const views = viewModule((root, ctx) => new NetworkView(root, ctx));
+export const { mount, unmount, update, setActive, relabel } = views;
+// For the export menu (export.js): the requests of the runs shown, to be asked again as lists.
+export const exportRuns = () => views.current()?.exportRuns() ?? null;
 
 class NetworkView {
   constructor(root, ctx) {
@@ -377,6 +379,17 @@ class NetworkView {
       depth: this.sizes.length - 1, samples: this.data.X.length, kind: this.state.dirs,
       seed: Math.max(0, Math.round(Number(this.q("land-seed").value) || 0)), gen: this.gen,
     };
+  }
+
+  // { names, runs, weights: "final" }: the run (a lesson's two), its CSV the loss per step and
+  // the final weights, since thousands of weights per row would bury the loss.
+  exportRuns() {
+    if (!this.runs.length || !this.info) return null;
+    const variants = this.state.lesson ? variantNames(this.state.lesson) : [];
+    const runs = this.runs.map((run, v) => ({
+      label: variants[v] ? t(variants[v]) : null, body: run.body, file: variants[v]?.replace("page.net.variant_", ""),
+    }));
+    return { names: this.info.names, runs, weights: "final" };
   }
 
   // ---- words ----------------------------------------------------------------------------------
