@@ -23,17 +23,27 @@ def grid_values(objective: Objective, resolution: int) -> tuple[np.ndarray, np.n
     return x, y, z
 
 
+def check_resolution(resolution: int, settings: Settings, lang: Lang) -> None:
+    """A 422 when the grid is finer than this app allows."""
+    if resolution > settings.max_resolution:
+        exc = EngineError(
+            "error.resolution_cap", resolution=resolution, limit=settings.max_resolution
+        )
+        raise unprocessable(exc.render(lang))
+
+
+def grid_values_of(objective: Objective, resolution: int) -> GridResult:
+    """The grid reply of an objective that has a plot, float32."""
+    return grid_result(*grid_values(objective, resolution))
+
+
 def grid_reply(objective: Objective, resolution: int, settings: Settings, lang: Lang) -> GridResult:
     """The grid reply, float32; a 422 when the objective has no plot or the grid is too fine."""
+    check_resolution(resolution, settings, lang)
     try:
-        if resolution > settings.max_resolution:
-            raise EngineError(
-                "error.resolution_cap", resolution=resolution, limit=settings.max_resolution
-            )
-        x, y, z = grid_values(objective, resolution)
+        return grid_values_of(objective, resolution)
     except EngineError as exc:
         raise unprocessable(exc.render(lang)) from exc
-    return grid_result(x, y, z)
 
 
 def grid_result(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> GridResult:

@@ -1,11 +1,13 @@
-"""The page's files and pages from memory: the bytes on disk, gzip when welcome, 304s, no escapes."""
+"""What is sent from memory: files as on disk, gzip when welcome, 304s, nothing outside."""
 
+import base64
 import gzip
 import os
 import socket
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from app.api.static import FileCache
@@ -133,3 +135,36 @@ def test_the_page_is_rendered_once_per_language_and_revalidated(
     other = "zh-CN" if lang == "en" else "en-US"
     elsewhere = client.get("/", headers={"Accept-Language": other})
     assert elsewhere.headers["etag"] != page.headers["etag"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/i18n/zh",
+        "/api/v1/surfaces",
+        "/api/v1/optimizers",
+        "/api/v1/surfaces/rosenbrock/grid?resolution=33",
+    ],
+)
+def test_shared_replies_are_revalidated_and_the_same_either_way(
+    client: httpx.Client, path: str
+) -> None:
+    packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert packed.json() == plain.json()
+    assert packed.headers["etag"] == plain.headers["etag"]
+    again = client.get(path, headers={"If-None-Match": packed.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_a_cached_grid_holds_the_surface_values(client: httpx.Client) -> None:
+    # The oracle: Rosenbrock's closed form at the grid's corners and centre.
+    reply = client.get("/api/v1/surfaces/rosenbrock/grid?resolution=33").json()
+    x = np.frombuffer(base64.b64decode(reply["x"]["bdata"]), "<f4")
+    y = np.frombuffer(base64.b64decode(reply["y"]["bdata"]), "<f4")
+    z = np.frombuffer(base64.b64decode(reply["z"]["bdata"]), "<f4").reshape(33, 33)
+    for i, j in [(0, 0), (32, 32), (16, 16), (0, 32)]:
+        expected = (1 - x[j]) ** 2 + 100 * (y[i] - x[j] ** 2) ** 2
+        assert z[i, j] == pytest.approx(expected, rel=1e-5)

@@ -1,12 +1,14 @@
 """The catalogues: surfaces (with plotting grids), optimizers, and the message catalogues."""
 
 import dataclasses
+from functools import cache, lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
+from app.api import cached
 from app.api.errors import INVALID, NOT_FOUND
-from app.api.grids import grid_reply
+from app.api.grids import check_resolution, grid_values_of
 from app.api.language import request_lang
 from app.api.objectives import SurfaceSpec
 from app.api.schemas import GridResult, LandmarkInfo, OptimizerInfo, SurfaceInfo
@@ -34,10 +36,15 @@ def surface_info(s: Surface, lang: Lang) -> SurfaceInfo:
     )
 
 
-@router.get("/surfaces")
-def list_surfaces(lang: Language) -> list[SurfaceInfo]:
+@cache
+def surfaces_reply(lang: Lang) -> cached.Encoded:
+    return cached.encode([surface_info(s, lang) for s in SURFACES.values()])
+
+
+@router.get("/surfaces", response_model=list[SurfaceInfo])
+def list_surfaces(request: Request, lang: Language) -> Response:
     """The 2-D test surfaces: formula, plotting domain and known minima."""
-    return [surface_info(s, lang) for s in SURFACES.values()]
+    return cached.send(request, surfaces_reply(lang), "no-cache", by_language=True)
 
 
 @router.get("/surfaces/{name}", responses=NOT_FOUND)
@@ -46,45 +53,63 @@ def read_surface(name: SurfaceName, lang: Language) -> SurfaceInfo:
     return surface_info(_surface(name, lang), lang)
 
 
+@lru_cache(maxsize=64)  # 14 surfaces at a few resolutions; 1.4 MB each at most
+def grid_encoded(name: str, resolution: int) -> cached.Encoded:
+    """A surface's grid, computed and encoded once: every student asks for the same."""
+    return cached.encode(grid_values_of(SurfaceObjective(SURFACES[name]), resolution), True)
+
+
 @router.get(
-    "/surfaces/{name}/grid", responses={**NOT_FOUND, **INVALID}, response_model_exclude_none=True
+    "/surfaces/{name}/grid",
+    responses={**NOT_FOUND, **INVALID},
+    response_model=GridResult,
+    response_model_exclude_none=True,
 )
 def read_surface_grid(
     name: SurfaceName,
     request: Request,
-    response: Response,
     lang: Language,
     resolution: int = Query(128, ge=2, le=CEILINGS.max_resolution, description="Points per axis."),
-) -> GridResult:
+) -> Response:
     """Surface values on a resolution × resolution grid, as Plotly typed arrays (float32)."""
-    objective = SurfaceObjective(_surface(name, lang))
-    reply = grid_reply(objective, resolution, request.app.state.settings, lang)
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    return reply
+    _surface(name, lang)
+    check_resolution(resolution, request.app.state.settings, lang)
+    return cached.send(request, grid_encoded(name, resolution), "public, max-age=86400")
 
 
-@router.get("/optimizers")
-def list_optimizers(lang: Language) -> list[OptimizerInfo]:
+@cache
+def optimizers_reply(lang: Lang) -> cached.Encoded:
+    return cached.encode(
+        [
+            OptimizerInfo(
+                name=r.name,
+                title=r.title,
+                torch_name=r.torch_name,
+                equations=translate(lang, f"optimizer.{r.name}.equations"),
+                defaults={f.name: _default(f.default) for f in dataclasses.fields(r.hyper)},
+            )
+            for r in OPTIMIZERS.values()
+        ]
+    )
+
+
+@router.get("/optimizers", response_model=list[OptimizerInfo])
+def list_optimizers(request: Request, lang: Language) -> Response:
     """The optimizers, named and parametrised as in torch.optim, with their update equations."""
-    return [
-        OptimizerInfo(
-            name=r.name,
-            title=r.title,
-            torch_name=r.torch_name,
-            equations=translate(lang, f"optimizer.{r.name}.equations"),
-            defaults={f.name: _default(f.default) for f in dataclasses.fields(r.hyper)},
-        )
-        for r in OPTIMIZERS.values()
-    ]
+    return cached.send(request, optimizers_reply(lang), "no-cache", by_language=True)
 
 
-@router.get("/i18n/{lang}", responses=INVALID)
+@cache
+def messages_reply(lang: Lang) -> cached.Encoded:
+    return cached.encode(dict(catalogue(lang)))
+
+
+@router.get("/i18n/{lang}", responses=INVALID, response_model=dict[str, str])
 def read_messages(
-    lang: Annotated[Lang, Path(description="A language: en or zh.")], response: Response
-) -> dict[str, str]:
+    request: Request, lang: Annotated[Lang, Path(description="A language: en or zh.")]
+) -> Response:
     """The message catalogue of one language: every string of the page and the API's sentences."""
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return dict(catalogue(lang))
+    return cached.send(request, messages_reply(lang), "public, max-age=300")
 
 
 def _default(value: object) -> float | bool | list[float]:

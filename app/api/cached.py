@@ -1,0 +1,58 @@
+"""Replies that depend only on their URL and language, encoded and compressed once per process.
+
+The catalogues and the surface grids are the same for every student in a room; each is built,
+encoded and gzipped the first time it is asked for, then sent from memory, with an ETag so a
+browser that has it gets a 304.
+"""
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from fastapi import Request, Response
+from pydantic import BaseModel
+
+from app.api.language import accepts_gzip
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A JSON reply body, plain and gzipped, and its ETag."""
+
+    raw: bytes
+    gzipped: bytes
+    etag: str
+
+
+def jsonable(content: Any, exclude_none: bool) -> Any:
+    """Models (also inside lists) as the JSON their schema describes."""
+    if isinstance(content, BaseModel):
+        return content.model_dump(mode="json", exclude_none=exclude_none)
+    if isinstance(content, list):
+        return [jsonable(item, exclude_none) for item in content]
+    return content
+
+
+def encode(content: Any, exclude_none: bool = False) -> Encoded:
+    """Encode `content` (a model, a list of models, or plain JSON) once."""
+    raw = orjson.dumps(jsonable(content, exclude_none))
+    etag = f'"{hashlib.sha256(raw).hexdigest()[:20]}"'
+    return Encoded(raw, gzip.compress(raw, compresslevel=6, mtime=0), etag)
+
+
+def send(
+    request: Request, reply: Encoded, cache_control: str, by_language: bool = False
+) -> Response:
+    """The reply, gzipped when the client welcomes it, or a 304 when it has this version."""
+    vary = "Accept-Language, Accept-Encoding" if by_language else "Accept-Encoding"
+    headers = {"ETag": reply.etag, "Cache-Control": cache_control, "Vary": vary}
+    if request.headers.get("if-none-match") == reply.etag:
+        return Response(status_code=304, headers=headers)
+    if accepts_gzip(request.headers.get("accept-encoding")):
+        headers["Content-Encoding"] = "gzip"
+        return Response(reply.gzipped, media_type=JSON, headers=headers)
+    return Response(reply.raw, media_type=JSON, headers=headers)
