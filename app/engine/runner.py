@@ -112,6 +112,7 @@ class _Eval(NamedTuple):
     grad: Array  # (n, P): the gradient the step uses (a mini-batch's when stochastic)
     batch_loss: Array | None  # (n,): that mini-batch's loss, when stochastic
     gn2: Array | None  # (n,): squared norm of the full gradient, inf at dead rows; None if unused
+    loss: Array | None = None  # (n,): the full loss, when it came with the gradient
 
 
 class Descent:
@@ -213,17 +214,21 @@ class Descent:
         """The step's gradient (and batch loss), and the full gradient's norm when tested."""
         w, objective, cfg = shard.w, self.objective, self.config
         tested = cfg.tol > 0 or s == cfg.steps
+        loss = batch_loss = None
         if self._stochastic:
             # The full gradient costs a pass over all the data: judge at recorded steps only.
             tested = s == cfg.steps or (cfg.tol > 0 and s % cfg.every == 0)
             batch_loss, g = objective.loss_and_grad(w, s + 1)
             gn2 = _row_sq_norm(objective.grad(w, None)) if tested else None
         else:
-            batch_loss, g = None, objective.grad(w, s + 1)
+            if s % cfg.every == 0 or s == cfg.steps:  # recorded: its loss from the same pass
+                loss, g = objective.loss_and_grad(w, s + 1)
+            else:
+                g = objective.grad(w, s + 1)
             gn2 = _row_sq_norm(g) if tested else None
         if gn2 is not None and shard.dead.size:
             gn2[shard.dead] = np.inf  # a dead row never converges again
-        return _Eval(w, g, batch_loss, gn2)
+        return _Eval(w, g, batch_loss, gn2, loss)
 
     def _stopping(
         self, shard: _Shard, ev: _Eval, w_next: Array
@@ -292,13 +297,15 @@ class Descent:
         if rows is None and shard.dead.size:
             rows = np.flatnonzero(shard.live)
         if rows is None:
-            index, w, g, batch = shard.index.copy(), ev.w, ev.grad, ev.batch_loss
+            index, w, g, batch, loss = shard.index.copy(), ev.w, ev.grad, ev.batch_loss, ev.loss
         else:
             index, w, g = shard.index[rows], ev.w[rows], ev.grad[rows]
             batch = ev.batch_loss[rows] if ev.batch_loss is not None else None
+            loss = ev.loss[rows] if ev.loss is not None else None
         grad = np.ascontiguousarray(g) if self.config.record_grad else None
         diagnostics = dict(self.objective.diagnostics(w))
-        loss = self.objective.loss(w)
+        if loss is None:
+            loss = self.objective.loss(w)
         return Frame(s, index, np.ascontiguousarray(w), loss, grad, batch, diagnostics)
 
 
