@@ -30,7 +30,8 @@ import numpy as np
 import psutil
 from locust.env import Environment
 
-from bench.student import Student, Visit, discover, idle, students
+from bench.page_assets import discover
+from bench.student import Student, Visit, idle, students
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"page": 3.0, "first_frame": 1.0}  # p95 for the arrival, in seconds

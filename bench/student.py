@@ -1,21 +1,18 @@
 """One student's visit, as a Locust user: the page and its assets, a surface grid, a streamed run.
 
 Imported by `bench.classroom`, which imports Locust first (Locust patches the standard library
-with gevent on import). The visit is what a browser does on a cold cache when a student opens
-the page and lesson 1 opens the descent view:
+with gevent on import). The visit is what a browser does on a cold cache when a student follows
+the teacher's shared link (or QR code) to the descent view:
 
-1. `GET /`, then the assets in the order a browser discovers them: what the HTML names, then the
-   modules those import, wave by wave, at most six at a time (a browser's connections per host),
-   and last the catalogue calls the page makes (`/api/v1/i18n/en`, optimizers, surfaces);
+1. `GET /`, then the assets in the waves a browser discovers them in (`bench.page_assets`), at
+   most six at a time (a browser's connections per host);
 2. the descent view's surface grid (`resolution=128`, as the page asks);
 3. `POST /api/v1/runs/stream` with 8 starts x 500 steps, every step recorded with its gradient
    (the page's own request), read to its `summary` event.
 """
 
 import random
-import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -24,42 +21,10 @@ import orjson
 from gevent.pool import Pool
 from locust import FastHttpUser, task
 
-ASSET = re.compile(r'(?:src|href)="(/(?:static|vendor)/[^"#?]+)"')
-IMPORT = re.compile(r'(?:\bfrom\s*|^\s*import\s*)"(\./[\w.\-]+\.js)"', re.MULTILINE)  # not import()
-CATALOGUE = ["/api/v1/i18n/en", "/api/v1/optimizers", "/api/v1/surfaces"]
 GRID = "/api/v1/surfaces/himmelblau/grid?resolution=128"
 CONNECTIONS = 6  # a browser's connections per host over HTTP/1.1
 STARTS = 8
 STEPS = 500
-
-
-def module_imports(path: str, text: str) -> list[str]:
-    """The modules a script imports statically (`from "./x.js"`), as absolute paths."""
-    folder = path.rsplit("/", 1)[0]
-    return [f"{folder}/{name[2:]}" for name in IMPORT.findall(text)]
-
-
-def discover(get: Callable[[str], str], entry_view: str = "descent") -> list[list[str]]:
-    """The page's assets in waves: each wave is what the previous one makes the browser fetch.
-
-    `get(path)` returns a file's text. The view a lesson opens is imported by the shell
-    dynamically; it joins the shell's wave. The catalogue calls come last.
-    """
-    html = get("/")
-    waves = [sorted(set(ASSET.findall(html)))]
-    seen = set(waves[0])
-    while waves[-1]:
-        nxt: set[str] = set()
-        for path in waves[-1]:
-            if not path.endswith(".js") or path.startswith("/vendor/"):
-                continue
-            found = module_imports(path, get(path))
-            if path.endswith("/app.js"):
-                found.append(f"/static/js/{entry_view}.js")
-            nxt.update(p for p in found if p not in seen)
-        seen |= nxt
-        waves.append(sorted(nxt))
-    return [w for w in waves if w] + [CATALOGUE]
 
 
 @dataclass

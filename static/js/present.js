@@ -1,7 +1,8 @@
-// Presentation mode, for a teacher at a projector: large type, the views' controls folded away
-// (a button shows them), and the lesson beside its live view (one above the other on a narrow
-// screen). ← → or PageUp PageDown go through the lessons, Escape leaves, P switches the mode on
-// and off. The mode lives in the URL with the view's state, as two params of the shell's own:
+// Presentation mode, for a teacher at a projector: large type (chart text too, through
+// present-charts.js), the views' controls folded away (a button shows them), and the lesson
+// beside its live view (one above the other on a narrow screen). ← → or PageUp PageDown go
+// through the lessons, Escape leaves, P switches the mode on and off. The mode lives in the URL
+// with the view's state, as two params of the shell's own:
 // #descent?surface=himmelblau&…&course=descent&present=1 (`course` is the lesson beside the
 // view). The shell takes them off before a view reads its params and puts them back after a
 // view writes its own (app.js), so no view ever sees them.
@@ -9,6 +10,7 @@
 import { onLanguage, t } from "./i18n.js";
 import { LessonCard } from "./lessons-card.js";
 import { lessonPageHash, listLessons, readLesson, viewHash, withParams } from "./lessons-data.js";
+import { presentCharts } from "./present-charts.js";
 import { toast } from "./toast.js";
 import { parseHash } from "./url.js";
 
@@ -112,6 +114,7 @@ class Presentation {
     else delete this.html.dataset.presentLesson;
     this.toggle.setAttribute("aria-pressed", String(on));
     this.panel.hidden = !on;
+    presentCharts(on);
     this.q("present-controls").hidden = name === "lessons";
     if (on && !was) window.scrollTo(0, 0);
     fitLayout();
