@@ -6,17 +6,17 @@
 
 /* global Plotly */
 import { getJSON, postJSON } from "./api.js";
-import { t } from "./i18n.js";
 import { drawCurves, drawNorms, drawRegions } from "./network-charts.js";
 import { NetworkForm } from "./network-form.js";
 import { forward, inputsFor } from "./network-forward.js";
 import { CheckPanel } from "./network-gradcheck.js";
 import { LandscapePanel } from "./network-landscape.js";
-import { showLesson, showLessonResults, variantNames } from "./network-lessons.js";
+import { showLesson, showLessonResults } from "./network-lessons.js";
 import { Prober, readProbe } from "./network-probe.js";
 import { TrainingRun } from "./network-run.js";
 import { SamplePanel } from "./network-sample.js";
-import { contrastOf, DEFAULTS, everyFor, initOf, lessonState, objectiveOf, readState, writeState } from "./network-state.js";
+import { exportedRuns, runBody } from "./network-requests.js";
+import { contrastOf, DEFAULTS, lessonState, objectiveOf, readState, writeState } from "./network-state.js";
 import { NetworkFigure, sizesFromNames } from "./network-svg.js";
 import { showMetrics, showProgress, showShownPicker } from "./network-words.js";
 import { Painter } from "./network-painter.js";
@@ -196,27 +196,14 @@ class NetworkView {
     const gen = this.gen;
     const states = this.state.lesson ? [this.state, contrastOf(this.state)] : [this.state];
     const bodies = [];
-    for (const s of states) bodies.push(await this.body(s));
+    for (const s of states) {
+      const context = { dataset: this.datasets.get(s.ds), dim: this.info.dim, outputs: this.sizes.at(-1), signal: this.requests.signal };
+      bodies.push(await runBody(s, context));
+    }
     if (gen !== this.gen) return;
     this.runs = bodies.map((body) => new TrainingRun(body, this.state.count, (run) => this.changed(run)));
     showShownPicker((role) => this.q(role), this.state.count, this.shownIndex());
     for (const run of this.runs) run.start().catch((e) => this.showError(e)); // streams in; not awaited
-  }
-
-  async body(s) {
-    const objective = objectiveOf(s, this.datasets.get(s.ds));
-    const every = everyFor(s.steps, this.info.dim * s.count);
-    const body = { objective, optimizer: { name: s.opt, lr: s.lr }, steps: s.steps, every, tol: 0 };
-    if (s.bias === null) body.init = initOf(s);
-    else body.starts = await this.biasedStarts(objective, s);
-    return body;
-  }
-
-  // The init's starts with every output unit's bias set to `bias` (a saturated output).
-  async biasedStarts(objective, s) {
-    const reply = await postJSON("/api/v1/starts", { objective, init: initOf(s) }, { signal: this.requests.signal });
-    const outputs = this.sizes.at(-1);
-    return reply.starts.map((row) => row.map((v, i) => (i >= row.length - outputs ? s.bias : v)));
   }
 
   stopRuns() {
@@ -381,15 +368,9 @@ class NetworkView {
     };
   }
 
-  // { names, runs, weights: "final" }: the run (a lesson's two), its CSV the loss per step and
-  // the final weights, since thousands of weights per row would bury the loss.
+  // The runs shown, for the export menu (network-requests.js), or null before any.
   exportRuns() {
-    if (!this.runs.length || !this.info) return null;
-    const variants = this.state.lesson ? variantNames(this.state.lesson) : [];
-    const runs = this.runs.map((run, v) => ({
-      label: variants[v] ? t(variants[v]) : null, body: run.body, file: variants[v]?.replace("page.net.variant_", ""),
-    }));
-    return { names: this.info.names, runs, weights: "final" };
+    return this.runs.length && this.info ? exportedRuns(this.runs, this.state.lesson, this.info.names) : null;
   }
 
   // ---- words ----------------------------------------------------------------------------------
