@@ -163,16 +163,17 @@ def main() -> None:
         }
         print("\nalone: " + ", ".join(f"{m} {s:.3f} s" for m, s in alone.items()))
 
-        cpu0 = cpu(watch)
+        cpu0, me0 = cpu(watch), cpu([psutil.Process()])
         seconds = max(args.soak, args.arrival + 60.0)  # long enough for every first visit
         visits, memory = load(url, waves, args.students, args.arrival, args.think, seconds, watch)
-        used = cpu(watch) - cpu0
+        used, mine = cpu(watch) - cpu0, cpu([psutil.Process()]) - me0
         arrival = report("arrival (first visits)", [v for v in visits if v.index == 0], alone)
         if args.soak > 0:
             report("soak (all visits)", visits, alone)
         print(
             f"\nserver CPU: {used:.1f} s for {len(visits)} visits, "
-            f"{1000 * used / max(1, len(visits)):.0f} ms per visit"
+            f"{1000 * used / max(1, len(visits)):.0f} ms per visit; the load generator used "
+            f"{mine:.1f} s; load average {os.getloadavg()[0]:.1f}"
         )
         errors = sum(bool(v.errors) for v in visits)
         verdicts = [f"errors {errors} (target 0)"]

@@ -35,6 +35,7 @@ def event(name: str, data: bytes, event_id: int | None = None) -> bytes:
     return f"{head}event: {name}\ndata: ".encode() + data + b"\n\n"
 
 
+FIRST_SLICE = 0.005  # seconds of work before the first frames go out: a student sees them at once
 LAST_EVENT_ID = r"^[ \t]*(-?[0-9]{1,9})?[ \t]*$"  # a step number; empty means from the start
 
 
@@ -86,11 +87,12 @@ async def sse_events(
     stats.active += 1
     try:
         yield b": gdviz run stream\n\n"
-        done = False
+        done, seconds = False, min(batch_seconds, FIRST_SLICE)
         while not done:
             batch, done = await anyio.to_thread.run_sync(
-                next_batch, ticks, after, batch_seconds, arrays, limiter=limiter
+                next_batch, ticks, after, seconds, arrays, limiter=limiter
             )
+            seconds = batch_seconds
             if batch:  # one write per batch: a frame costs its bytes, not a trip through the stack
                 stats.frames_sent += len(batch)
                 yield b"".join(event("frame", data, step) for step, data in batch)
