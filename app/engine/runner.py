@@ -23,7 +23,15 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from app.engine.objectives.base import Objective
-from app.engine.optimizers import Hyper, Rule, State
+from app.engine.optimizers import Hyper, Rule
+from app.engine.shards import (
+    Shard,
+    compact,
+    group_rows,
+    row_sq_norm,
+    rows_below,
+    rows_escaped,
+)
 from app.engine.types import Array, BoolArray, IntArray
 
 Status = Literal["converged", "diverged", "max_steps"]
@@ -87,24 +95,6 @@ class Summary:
     escape_loss: Array
 
 
-@dataclass
-class _Shard:
-    """Rows stepped together with one `hp`. Private to one run.
-
-    index: (n,) trajectory ids; w: (n, P), Fortran order; state: the rule's buffers, (n, P).
-    Stopped rows stay until compaction: `live` (n,) marks the others, `dead` (d,) lists their
-    positions and `park` (d, P) the finite points they are held at.
-    """
-
-    index: IntArray
-    w: Array
-    state: State
-    hp: Hyper
-    live: BoolArray
-    dead: IntArray
-    park: Array
-
-
 class _Eval(NamedTuple):
     """What a step needs from the objective at a shard's parameters."""
 
@@ -132,7 +122,7 @@ class Descent:
         if starts.ndim != 2 or starts.shape[1] != objective.dim:
             raise ValueError(f"each start must have {objective.dim} coordinates")
         k, p = starts.shape
-        groups = _groups(hp, k)
+        groups = group_rows(hp, k)
         self.objective, self.rule, self.config = objective, rule, config
         self._stochastic = bool(objective.stochastic)
         self._sort = len(groups) > 1  # shards of different groups interleave ids
@@ -149,11 +139,11 @@ class Descent:
             for lo in range(0, len(ids), rows)
         ]
 
-    def _new_shard(self, starts: Array, ids: IntArray, hp: Hyper) -> _Shard:
+    def _new_shard(self, starts: Array, ids: IntArray, hp: Hyper) -> Shard:
         w = np.array(starts[ids], dtype=np.float64, order="F")  # a copy: frames never alias it
         n, p = w.shape
         live = np.ones(n, dtype=np.bool_)
-        return _Shard(ids, w, self.rule.init(w, hp), hp, live, ids[:0], np.empty((0, p)))
+        return Shard(ids, w, self.rule.init(w, hp), hp, live, ids[:0], np.empty((0, p)))
 
     def ticks(self) -> Iterator[Frame | None]:
         """Yield once per step: the frame recorded at it, or None if nothing was recorded.
@@ -192,7 +182,7 @@ class Descent:
             self._shards = [shard for shard in self._shards if shard.dead.size < shard.index.size]
         return parts
 
-    def _step_shard(self, shard: _Shard, s: int) -> Frame | None:
+    def _step_shard(self, shard: Shard, s: int) -> Frame | None:
         """Record and stop rows at step s, then move the live rest to step s + 1."""
         ev = self._evaluate(shard, s)
         if s == self.config.steps:
@@ -210,7 +200,7 @@ class Descent:
             self._stop(shard, s, ev, *stop)
         return part
 
-    def _evaluate(self, shard: _Shard, s: int) -> _Eval:
+    def _evaluate(self, shard: Shard, s: int) -> _Eval:
         """The step's gradient (and batch loss), and the full gradient's norm when tested."""
         w, objective, cfg = shard.w, self.objective, self.config
         tested = cfg.tol > 0 or s == cfg.steps
@@ -219,24 +209,24 @@ class Descent:
             # The full gradient costs a pass over all the data: judge at recorded steps only.
             tested = s == cfg.steps or (cfg.tol > 0 and s % cfg.every == 0)
             batch_loss, g = objective.loss_and_grad(w, s + 1)
-            gn2 = _row_sq_norm(objective.grad(w, None)) if tested else None
+            gn2 = row_sq_norm(objective.grad(w, None)) if tested else None
         else:
             if s % cfg.every == 0 or s == cfg.steps:  # recorded: its loss from the same pass
                 loss, g = objective.loss_and_grad(w, s + 1)
             else:
                 g = objective.grad(w, s + 1)
-            gn2 = _row_sq_norm(g) if tested else None
+            gn2 = row_sq_norm(g) if tested else None
         if gn2 is not None and shard.dead.size:
             gn2[shard.dead] = np.inf  # a dead row never converges again
         return _Eval(w, g, batch_loss, gn2, loss)
 
     def _stopping(
-        self, shard: _Shard, ev: _Eval, w_next: Array
+        self, shard: Shard, ev: _Eval, w_next: Array
     ) -> tuple[IntArray, BoolArray] | None:
         """Positions of the live rows that stop at this step and which of them converged."""
         cfg = self.config
-        converged = _rows_below(ev.gn2, cfg.tol**2) if ev.gn2 is not None else None
-        escaped = _rows_escaped(w_next, cfg.bound)
+        converged = rows_below(ev.gn2, cfg.tol**2) if ev.gn2 is not None else None
+        escaped = rows_escaped(w_next, cfg.bound)
         if escaped is not None and shard.dead.size:
             escaped &= shard.live  # a parked row outside the range (an odd start) is already out
         if converged is None and escaped is None:
@@ -246,7 +236,7 @@ class Descent:
         pos = np.flatnonzero(converged | escaped if escaped is not None else converged)
         return (pos, converged[pos]) if pos.size else None
 
-    def _stop(self, shard: _Shard, s: int, ev: _Eval, pos: IntArray, converged: BoolArray) -> None:
+    def _stop(self, shard: Shard, s: int, ev: _Eval, pos: IntArray, converged: BoolArray) -> None:
         """Finish the rows at positions `pos`, which stop at step s, and park them there.
 
         `shard` has already moved to step s + 1, so it holds where a fatal step landed;
@@ -266,9 +256,9 @@ class Descent:
         shard.dead = np.concatenate([shard.dead, pos])
         shard.park = np.concatenate([shard.park, w])
         if shard.dead.size >= DEAD_FRACTION * shard.index.size:
-            _compact(shard)
+            compact(shard)
 
-    def _end(self, shard: _Shard, s: int, ev: _Eval) -> Frame:
+    def _end(self, shard: Shard, s: int, ev: _Eval) -> Frame:
         """At the last step: finish every live row (converged or max_steps) and record it."""
         assert ev.gn2 is not None  # the final step always tests
         part = self._record(s, shard, ev)
@@ -280,7 +270,7 @@ class Descent:
 
     def _full_sq_norm(self, w: Array, g: Array) -> Array:
         """Squared norm of the full gradient at w: (n, P), given the step's gradient g there."""
-        return _row_sq_norm(self.objective.grad(w, None) if self._stochastic else g)
+        return row_sq_norm(self.objective.grad(w, None) if self._stochastic else g)
 
     def _finish(
         self, index: IntArray, w: Array, gn2: Array, steps_taken: IntArray, status: IntArray
@@ -292,7 +282,7 @@ class Descent:
         self._loss[index] = self.objective.loss(w)
         self._grad_norm[index] = np.sqrt(gn2)
 
-    def _record(self, s: int, shard: _Shard, ev: _Eval, rows: IntArray | None = None) -> Frame:
+    def _record(self, s: int, shard: Shard, ev: _Eval, rows: IntArray | None = None) -> Frame:
         """The recorded part of one shard at step s: the rows at positions `rows`, or all live."""
         if rows is None and shard.dead.size:
             rows = np.flatnonzero(shard.live)
@@ -307,71 +297,6 @@ class Descent:
         if loss is None:
             loss = self.objective.loss(w)
         return Frame(s, index, np.ascontiguousarray(w), loss, grad, batch, diagnostics)
-
-
-def _groups(hp: Hyper | Sequence[Hyper], k: int) -> list[tuple[Hyper, IntArray]]:
-    """The distinct hyperparameters, in order of first use, each with its rows (ascending)."""
-    if not isinstance(hp, Sequence):
-        return [(hp, np.arange(k, dtype=np.int64))]
-    if len(hp) != k:
-        raise ValueError(f"give one set of hyperparameters per start: {len(hp)} for {k} starts")
-    by_id: dict[int, list[int]] = {}
-    for i, h in enumerate(hp):  # per_row shares equal objects, so ids group cheaply
-        by_id.setdefault(id(h), []).append(i)
-    rows: dict[Hyper, list[int]] = {}
-    for ids in by_id.values():
-        rows.setdefault(hp[ids[0]], []).extend(ids)
-    return [(h, np.sort(np.array(ids, dtype=np.int64))) for h, ids in rows.items()]
-
-
-def _compact(shard: _Shard) -> None:
-    """Drop the dead rows of a shard: one copy of each array, kept in Fortran order."""
-    keep = np.flatnonzero(shard.live)
-    shard.index = shard.index[keep]
-    shard.w = _take_rows(shard.w, keep)
-    shard.state = {name: _take_rows(v, keep) for name, v in shard.state.items()}
-    shard.live = np.ones(len(keep), dtype=np.bool_)
-    shard.dead = shard.dead[:0]
-    shard.park = shard.park[:0]
-
-
-def _take_rows(a: Array, rows: IntArray) -> Array:
-    """a[rows] for a Fortran-ordered (n, P) array, in Fortran order.
-
-    Taking columns of the C-ordered transpose is several times faster than `a[rows]`.
-    """
-    out: Array = a.T.take(rows, axis=1).T
-    return out
-
-
-def _row_sq_norm(g: Array) -> Array:
-    """Squared Euclidean norm of each row: (K, P) -> (K,).
-
-    Few parameters: column by column, each contiguous in the runner's Fortran order; many
-    (a network's hundreds): one einsum, not hundreds of calls.
-    """
-    if g.shape[1] > 8:
-        wide: Array = np.einsum("kp,kp->k", g, g)
-        return wide
-    out = np.square(g[:, 0])
-    for j in range(1, g.shape[1]):
-        out += np.square(g[:, j])
-    return out
-
-
-def _rows_below(gn2: Array, limit: float) -> BoolArray | None:
-    """Rows with gn2 < limit, or None when there are none (one reduction on the fast path)."""
-    if gn2.min() >= limit:  # a NaN minimum fails this test and takes the full comparison
-        return None
-    return gn2 < limit
-
-
-def _rows_escaped(w: Array, bound: float) -> BoolArray | None:
-    """Rows with a coordinate outside [-bound, bound] or not finite, or None when there are none."""
-    if w.max() <= bound and w.min() >= -bound:  # NaN fails both comparisons
-        return None
-    inside: BoolArray = np.all(np.abs(w) <= bound, axis=1)
-    return ~inside
 
 
 def _merge(s: int, parts: list[Frame], sort: bool) -> Frame:

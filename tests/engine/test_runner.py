@@ -781,7 +781,7 @@ def test_frames_made_without_the_new_fields_have_defaults() -> None:
 
 @pytest.mark.parametrize("p", [1, 2, 8, 9, 300])
 def test_row_norms_for_few_and_many_parameters(p: int) -> None:
-    from app.engine.runner import _row_sq_norm
+    from app.engine.shards import row_sq_norm
 
     g = np.asfortranarray(np.random.default_rng(p).standard_normal((5, p)))
-    np.testing.assert_allclose(_row_sq_norm(g), np.sum(g * g, axis=1), rtol=1e-13)
+    np.testing.assert_allclose(row_sq_norm(g), np.sum(g * g, axis=1), rtol=1e-13)
