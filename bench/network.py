@@ -241,7 +241,7 @@ def time_api_run(rounds: int) -> tuple[float, Array]:
     """Seconds for the whole run through POST /api/v1/runs on a live server, and its end."""
     import httpx
 
-    from app.api.schemas import RunArrays
+    from app.api.replies import RunArrays
     from bench.runs_api import server
 
     best = float("inf")

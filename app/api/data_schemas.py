@@ -9,7 +9,8 @@ from app.api.data_objectives import DataSpec, ModelSpec
 from app.api.network_objectives import ParamVector
 from app.api.objectives import Model
 from app.api.planes import MAX_PATH, Directions
-from app.api.schemas import Ceil, Coord, ObjectiveSpec, TypedArray
+from app.api.replies import TypedArray
+from app.api.schemas import Ceil, Coord, ObjectiveSpec
 from app.engine.datasets import MAX_N
 from app.engine.errors import EngineError
 

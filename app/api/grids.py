@@ -3,8 +3,8 @@
 import numpy as np
 
 from app.api.errors import unprocessable
+from app.api.replies import GridResult, TypedArray
 from app.api.runs import typed
-from app.api.schemas import GridResult, TypedArray
 from app.config import Settings
 from app.engine.errors import EngineError
 from app.engine.objectives.base import Objective

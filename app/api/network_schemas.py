@@ -8,7 +8,8 @@ from pydantic import Field, model_validator
 from app.api.data_schemas import Interval, check_intervals
 from app.api.network_objectives import NetworkSpec, ParamVector
 from app.api.objectives import Model
-from app.api.schemas import Ceil, Coord, TypedArray
+from app.api.replies import TypedArray
+from app.api.schemas import Ceil, Coord
 from app.engine.csvdata import MAX_FEATURES
 
 

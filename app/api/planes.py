@@ -14,8 +14,8 @@ from pydantic import Field
 from app.api.errors import refusal
 from app.api.grids import grid_result
 from app.api.objectives import Model
+from app.api.replies import GridResult, TypedArray
 from app.api.runs import typed
-from app.api.schemas import GridResult, TypedArray
 from app.engine.directions import Plane, filter_normalized, pca_plane, plane_slice
 from app.engine.errors import EngineError
 from app.engine.objectives.base import Objective

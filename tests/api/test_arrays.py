@@ -6,7 +6,7 @@ import httpx
 import numpy as np
 import pytest
 
-from app.api.schemas import RunArrays, RunResult
+from app.api.replies import RunArrays, RunResult
 from tests.api.helpers import RUNS, decode, post_json, split_stream, stream_events
 
 CASES: dict[str, dict[str, Any]] = {

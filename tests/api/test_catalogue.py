@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from app.api.schemas import GridResult, OptimizerInfo, SurfaceInfo
+from app.api.replies import GridResult, OptimizerInfo, SurfaceInfo
 from tests.engine.test_surfaces import REQUIRED_SURFACES
 from tests.torch_defaults import TORCH_DEFAULTS
 

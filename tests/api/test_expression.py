@@ -10,7 +10,7 @@ import httpx
 import numpy as np
 import pytest
 
-from app.api.schemas import GridResult, ObjectiveInfo
+from app.api.replies import GridResult, ObjectiveInfo
 from tests.api.helpers import RUNS, decode, post_json, split_stream, stream_events
 
 DESCRIBE = "/api/v1/objectives/describe"

@@ -7,7 +7,7 @@ import httpx
 import numpy as np
 import pytest
 
-from app.api.schemas import GridResult
+from app.api.replies import GridResult
 from app.config import Settings
 from app.main import create_app
 from tests.api.conftest import serve

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from app.api.schemas import GridResult, ObjectiveInfo
+from app.api.replies import GridResult, ObjectiveInfo
 from tests.api.helpers import decode, post_json
 
 DESCRIBE = "/api/v1/objectives/describe"

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.api.schemas import RunResult
+from app.api.replies import RunResult
 from tests.api.helpers import RUNS, STREAM, post_json, run_body, split_stream, stream_events
 
 STARTS = [[-1.5, 2.0], [0.5, -0.5], [1.2, 1.4]]

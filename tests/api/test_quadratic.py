@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from app.api.schemas import ObjectiveInfo, RunResult
+from app.api.replies import ObjectiveInfo, RunResult
 from tests.api.helpers import RUNS, post_json, split_stream, stream_events
 
 LAMBDA = np.array([1.0, 2.0, 4.0])

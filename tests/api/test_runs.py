@@ -7,7 +7,7 @@ import httpx
 import numpy as np
 import pytest
 
-from app.api.schemas import RunArrays, RunResult, StartsResult
+from app.api.replies import RunArrays, RunResult, StartsResult
 from tests.api.helpers import RUNS, assert_all_finite, decode, run_body, strict_json
 
 START = np.array([1.0, -2.0])

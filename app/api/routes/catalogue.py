@@ -11,7 +11,7 @@ from app.api.errors import INVALID, NOT_FOUND
 from app.api.grids import check_resolution, grid_values_of
 from app.api.language import request_lang
 from app.api.objectives import SurfaceSpec
-from app.api.schemas import GridResult, LandmarkInfo, OptimizerInfo, SurfaceInfo
+from app.api.replies import GridResult, LandmarkInfo, OptimizerInfo, SurfaceInfo
 from app.config import CEILINGS
 from app.engine.objectives.surfaces import SURFACES, Surface, SurfaceObjective
 from app.engine.optimizers import OPTIMIZERS

@@ -19,8 +19,8 @@ from app.api.data_schemas import (
 )
 from app.api.errors import BODY_ERRORS, built_at, refusal
 from app.api.language import request_lang
+from app.api.replies import TypedArray
 from app.api.runs import typed
-from app.api.schemas import TypedArray
 from app.config import Settings
 from app.engine import predictions
 from app.engine.errors import EngineError

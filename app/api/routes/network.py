@@ -22,8 +22,8 @@ from app.api.network_schemas import (
     UnitRequest,
     UnitResult,
 )
+from app.api.replies import TypedArray
 from app.api.runs import typed
-from app.api.schemas import TypedArray
 from app.config import Settings
 from app.engine import network_probe
 from app.engine.datasets import MAX_SEED

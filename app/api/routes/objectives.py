@@ -9,16 +9,15 @@ from fastapi.concurrency import run_in_threadpool
 from app.api.errors import BODY_ERRORS, refusal
 from app.api.grids import grid_reply
 from app.api.language import request_lang
-from app.api.schemas import (
+from app.api.replies import (
     Box,
     CurvatureInfo,
-    GridRequest,
     GridResult,
     LandmarkInfo,
     ObjectiveInfo,
-    ObjectiveRequest,
     ParamGroupInfo,
 )
+from app.api.schemas import GridRequest, ObjectiveRequest
 from app.engine.errors import EngineError
 from app.engine.objectives.base import Objective
 from app.engine.objectives.quadratic import theory

@@ -10,8 +10,9 @@ from fastapi.responses import StreamingResponse
 
 from app.api.errors import BODY_ERRORS, refusal, unprocessable
 from app.api.language import accepts_gzip, request_lang
+from app.api.replies import RunArrays, RunResult, StartsResult
 from app.api.runs import prepare, run_arrays, run_lists
-from app.api.schemas import RunArrays, RunRequest, RunResult, StartsRequest, StartsResult
+from app.api.schemas import RunRequest, StartsRequest
 from app.api.streaming import LAST_EVENT_ID, parse_last_event_id, sse_events
 from app.config import Settings
 from app.engine import starts
