@@ -40,6 +40,34 @@ export function defaultStart([[x0, x1], [y0, y1]]) {
   return [round(x0 + 0.15 * (x1 - x0)), round(y1 - 0.15 * (y1 - y0))];
 }
 
+// The boxes that add a start by keyboard (the contour map takes clicks only): named after the
+// objective's parameters, bounded by its plotting box, and filled with the default start.
+export function showStartFields(q, { names, domain }) {
+  const start = defaultStart(domain);
+  ["x", "y"].forEach((axis, i) => {
+    q(`add-${axis}-name`).textContent = names[i];
+    const input = q(`add-${axis}`);
+    Object.assign(input, { min: String(domain[i][0]), max: String(domain[i][1]), value: String(start[i]) });
+  });
+}
+
+// The start typed into those boxes, or null (a toast says why) when it is not a point of the box.
+export function typedStart(q, [[x0, x1], [y0, y1]]) {
+  const fields = [q("add-x"), q("add-y")];
+  const empty = fields.find((input) => input.value.trim() === "" || !Number.isFinite(Number(input.value)));
+  if (empty) {
+    toast(t("page.starts.add_missing"));
+    empty.focus();
+    return null;
+  }
+  const [x, y] = fields.map((input) => Number(input.value));
+  if (x < x0 || x > x1 || y < y0 || y > y1) {
+    toast(t("page.starts.outside", { x, y, x0, x1, y0, y1 }));
+    return null;
+  }
+  return [round(x), round(y)];
+}
+
 // A Gaussian cloud about the domain's centre, for POST /api/v1/starts.
 export function gaussianInit([[x0, x1], [y0, y1]], { std, count, seed }) {
   return { kind: "gaussian", mean: [(x0 + x1) / 2, (y0 + y1) / 2], std, count, seed };

@@ -11,7 +11,8 @@ import {
 } from "./descent-objective.js";
 import { readState, writeState } from "./descent-state.js";
 import {
-  defaultStart, gaussianInit, MAX_STARTS, round, showStarts, startsTrace, withRoom,
+  defaultStart, gaussianInit, MAX_STARTS, round, showStartFields, showStarts, startsTrace, typedStart,
+  withRoom,
 } from "./descent-starts.js";
 import { t } from "./i18n.js";
 import { OptimizerForm } from "./optimizer-form.js";
@@ -128,6 +129,10 @@ class DescentView {
     this.on("tol", "change", save);
     this.on("gaussian", "click", () => this.addGaussianStarts().catch(toast));
     this.on("clear-starts", "click", () => { this.starts = []; this.runs.reset(); this.showStarts(); save(); });
+    this.on("add-start", "click", () => this.addTypedStart());
+    for (const role of ["add-x", "add-y"]) {
+      this.on(role, "keydown", (event) => { if (event.key === "Enter") this.addTypedStart(); });
+    }
     this.on("run", "click", () => this.run(true).catch(toast));
     this.on("pause", "click", () => this.runs.togglePause());
     this.on("step", "click", () => this.stepOnce().catch(toast));
@@ -219,6 +224,7 @@ class DescentView {
   showSpeed() {
     this.runs.player.speed = this.speed();
     this.q("speed-value").textContent = t("page.speed_value", { n: this.speed() });
+    this.q("speed").setAttribute("aria-valuetext", this.q("speed-value").textContent); // not its log10
   }
 
   // ---- surfaces and starts ------------------------------------------------------------
@@ -246,6 +252,7 @@ class DescentView {
     this.showSurfaceText();
     const [[x0, x1], [y0, y1]] = objective.domain;
     this.q("g-std").value = (0.15 * Math.max(x1 - x0, y1 - y0)).toPrecision(2);
+    showStartFields((role) => this.q(role), objective);
     this.layer.clear();
     const raw = await fetchGrid(objective, { signal: gridFetch.signal });
     if (gen !== this.gen) return; // the student has moved on to another surface
@@ -283,6 +290,15 @@ class DescentView {
     if (this.runs.any) this.runs.reset();
     this.starts = withRoom(this.starts, points);
     this.showStarts();
+  }
+
+  // The keyboard's way to add a start: the point typed into the view's x and y boxes.
+  addTypedStart() {
+    if (!this.runnable || !this.objective) return;
+    const point = typedStart((role) => this.q(role), this.objective.domain);
+    if (!point) return;
+    this.addStarts([point]);
+    this.save();
   }
 
   async addGaussianStarts() {

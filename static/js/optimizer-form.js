@@ -18,8 +18,10 @@ export class OptimizerForm {
     this.q("race-list").replaceChildren(...optimizers.map((o, i) => {
       const label = document.createElement("label");
       const box = Object.assign(document.createElement("input"), { type: "checkbox", value: o.name });
-      label.append(box, ` ${o.title}`);
-      label.style.color = color(i);
+      // The racer's colour in a swatch; its name stays in ink, readable whatever the colour.
+      const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
+      swatch.style.background = color(i);
+      label.append(box, swatch, o.title);
       return label;
     }));
   }
@@ -69,6 +71,7 @@ export class OptimizerForm {
 
   showLearningRate() {
     this.q("lr-value").value = String(this.lr);
+    this.q("lr").setAttribute("aria-valuetext", String(this.lr)); // the rate, not its log10
   }
 
   showRace() {
