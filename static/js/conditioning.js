@@ -7,6 +7,7 @@
 import { isAbort, postJSON } from "./api.js";
 import { eigenErrors, evenStart, measuredRate, norm } from "./conditioning-math.js";
 import { drawDirections, drawEigen, RACERS, showRates } from "./conditioning-charts.js";
+import { showStartFields, typedStart } from "./descent-starts.js";
 import { fmt, t } from "./i18n.js";
 import { showOutcomes, showPlaceholder } from "./outcomes.js";
 import { drawContour, drawLoss, drawSurface, fitPlots, lossAxis, makeScale, relabelSurfaces } from "./plots.js";
@@ -77,6 +78,10 @@ class ConditioningView {
     this.on("run", "click", () => this.refresh().catch(toast));
     this.on("best-lr", "click", () => { this.bestStep(); commit(); });
     this.on("best-momentum", "click", () => { this.bestMomentum(); commit(); });
+    this.on("add-start", "click", () => this.startTyped());
+    for (const role of ["add-x", "add-y"]) {
+      this.on(role, "keydown", (event) => { if (event.key === "Enter") this.startTyped(); });
+    }
     await this.apply(params, { initial: true });
   }
 
@@ -208,8 +213,10 @@ class ConditioningView {
   async showPlanar(objective, gen, signal) {
     const planar = this.info.dim === 2 && this.info.domain;
     this.q("planar").hidden = !planar;
+    this.q("start-fields").hidden = !planar;
     this.layer.setGeometry(null);
     if (!planar) return;
+    showStartFields((role) => this.q(role), this.info, this.start());
     const raw = await postJSON("/api/v1/objectives/grid", { objective, resolution: 96 }, { signal });
     if (gen !== this.gen) return;
     const grid = { x: decodeTyped(raw.x), y: decodeTyped(raw.y), z: decodeTyped(raw.z) };
@@ -224,11 +231,26 @@ class ConditioningView {
       this.clickable = true;
       this.plots.contour.on("plotly_click", (event) => {
         const { x, y } = event.points[0];
-        this.state.start = [keep(x), keep(y)];
-        this.save();
-        this.refresh().catch(toast);
+        this.startAt([keep(x), keep(y)]);
       });
     }
+  }
+
+  // With P = 2, the keyboard's way to choose the start: the point typed into the x and y boxes.
+  startTyped() {
+    const point = this.info?.domain ? typedStart((role) => this.q(role), this.info.domain) : null;
+    if (point) this.startAt(point);
+  }
+
+  startAt(point) {
+    this.state.start = point;
+    this.save();
+    this.refresh().catch(toast);
+  }
+
+  // Where the race starts: the one chosen, else the same error along every eigen-direction.
+  start() {
+    return this.state.start ?? evenStart(this.info.curvature.eigenvectors, this.center(), START_SIZE).map(keep);
   }
 
   center() {
@@ -240,7 +262,7 @@ class ConditioningView {
   async race(objective, signal) {
     const s = this.settings();
     const c = this.info.curvature;
-    const start = this.state.start ?? evenStart(c.eigenvectors, this.center(), START_SIZE).map(keep);
+    const start = this.start();
     const common = { objective, steps: s.steps, every: 1, tol: TOL, format: "arrays" };
     const bodies = [
       { ...common, starts: [start, start], optimizer: { name: "sgd", lr: [s.gdLr, s.hbLr], momentum: [0, s.beta] } },

@@ -41,9 +41,8 @@ export function defaultStart([[x0, x1], [y0, y1]]) {
 }
 
 // The boxes that add a start by keyboard (the contour map takes clicks only): named after the
-// objective's parameters, bounded by its plotting box, and filled with the default start.
-export function showStartFields(q, { names, domain }) {
-  const start = defaultStart(domain);
+// objective's parameters, bounded by its plotting box, and filled with `start`.
+export function showStartFields(q, { names, domain }, start = defaultStart(domain)) {
   ["x", "y"].forEach((axis, i) => {
     q(`add-${axis}-name`).textContent = names[i];
     const input = q(`add-${axis}`);

@@ -30,6 +30,7 @@ VIEWS: dict[str, tuple[str, str]] = {
 SHARE = "[data-share-dialog]"
 # A test that failed with a dialog open leaves none to the next one.
 CLOSE_DIALOGS = "() => document.querySelectorAll('dialog[open]').forEach(d => d.close())"
+HIDE_TOAST = "() => { document.getElementById('toast').hidden = true; }"  # one an earlier test left
 AXE = Axe()
 SERIOUS = {"serious", "critical"}
 
@@ -251,6 +252,7 @@ def test_the_descent_view_works_from_the_keyboard(pages: Pages) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.dataset.role") == "add-start"
     page.fill(role("add-x"), "40")
+    page.evaluate(HIDE_TOAST)
     page.focus(role("add-start"))
     page.keyboard.press("Space")
     page.wait_for_selector("#toast:not([hidden])")
@@ -269,6 +271,33 @@ def test_the_descent_view_works_from_the_keyboard(pages: Pages) -> None:
     assert page.get_attribute(role("lr"), "aria-valuetext") == "0.1"
     set_range(page, role("speed"), 2)
     assert page.get_attribute(role("speed"), "aria-valuetext") == "100 steps/s"
+    assert pages.console.errors == []
+
+
+def test_the_conditioning_race_starts_where_typed(pages: Pages) -> None:
+    page, view = pages.en, "[data-view=conditioning]"
+    page.evaluate(CLOSE_DIALOGS)
+    page.evaluate("() => { location.hash = '#conditioning?dim=2&k=10' }")
+    page.wait_for_selector(f"{view}:not([aria-busy]) [data-role=start-fields]:not([hidden])")
+    drawn = int(page.get_attribute(view, "data-drawn") or 0)
+    page.fill(role("add-x", view), "0.25")
+    page.fill(role("add-y", view), "-0.5")
+    page.press(role("add-y", view), "Enter")
+    page.wait_for_function(
+        "([sel, n]) => Number(document.querySelector(sel).dataset.drawn) > n", arg=[view, drawn]
+    )
+    assert "start=0.25,-0.5" in page.url
+    paths = page.evaluate(
+        """sel => document.querySelector(sel).data.filter(t => t.type === 'scatter')
+                   .map(t => [t.x[0], t.y[0]])""",
+        role("plot-contour", view),
+    )
+    assert paths == [[0.25, -0.5]] * 3  # each racer sets off from there
+    page.fill(role("add-x", view), "")
+    page.evaluate(HIDE_TOAST)
+    page.click(role("add-start", view))
+    page.wait_for_selector("#toast:not([hidden])")
+    assert page.inner_text("#toast") == "Type both coordinates of the start."
     assert pages.console.errors == []
 
 
