@@ -32,7 +32,7 @@ export function exportedRuns(runs, lesson, names) {
   return {
     names, weights: "final",
     runs: runs.map((run, v) => ({
-      label: variants[v] ? t(variants[v]) : null, body: run.body, file: variants[v]?.replace("page.net.variant_", ""),
+      label: variants[v] ? t(variants[v]) : null, body: run.body, file: variants[v]?.split(".").at(-1).replace(/^variant_/, ""),
     })),
   };
 }
