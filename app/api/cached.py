@@ -1,15 +1,18 @@
 """Replies that depend only on their URL and language, encoded and compressed once per process.
 
 The catalogues and the surface grids are the same for every student in a room; each is built,
-encoded and gzipped the first time it is asked for, then sent from memory, with an ETag so a
-browser that has it gets a 304.
+encoded and gzipped the first time it is asked for (in a worker thread), then sent from memory
+by the event loop itself, with an ETag so a browser that has it gets a 304.
 """
 
 import gzip
 import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import orjson
 from fastapi import Request, Response
 from pydantic import BaseModel
@@ -17,6 +20,9 @@ from pydantic import BaseModel
 from app.api.language import accepts_gzip
 
 JSON = "application/json"
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the client's `If-None-Match` names this version"}
+}
 
 
 @dataclass(frozen=True)
@@ -56,3 +62,22 @@ def send(
         headers["Content-Encoding"] = "gzip"
         return Response(reply.gzipped, media_type=JSON, headers=headers)
     return Response(reply.raw, media_type=JSON, headers=headers)
+
+
+class Shelf:
+    """The last `size` replies built, by key. Used from the event loop only, so no lock."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Encoded] = OrderedDict()
+
+    async def get(self, key: Hashable, build: Callable[[], Encoded]) -> Encoded:
+        """The reply for `key`, built in a worker thread the first time."""
+        reply = self.items.get(key)
+        if reply is None:
+            reply = await anyio.to_thread.run_sync(build)
+            self.items[key] = reply
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        self.items.move_to_end(key)
+        return reply

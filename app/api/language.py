@@ -1,6 +1,8 @@
 """What a request accepts: its language (zh or en, English when neither fits), and gzip."""
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from app.i18n import Lang, negotiate
 
@@ -8,6 +10,14 @@ from app.i18n import Lang, negotiate
 def request_lang(request: Request) -> Lang:
     """The reply language for `request`."""
     return negotiate(request.headers.get("accept-language"))
+
+
+async def language(request: Request) -> Lang:
+    """`request_lang` as a dependency: async, so FastAPI does not send it to a worker thread."""
+    return request_lang(request)
+
+
+Language = Annotated[Lang, Depends(language)]
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:

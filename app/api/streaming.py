@@ -67,6 +67,31 @@ def next_batch(
     return out, True
 
 
+@dataclass(frozen=True)
+class Telling:
+    """How a stream tells its run: typed arrays or lists, and the sentences' language."""
+
+    arrays: bool = False
+    lang: Lang = "en"
+    explain: bool = True
+
+
+def next_chunk(
+    run: Run, ticks: Iterator[Frame | None], after: int, seconds: float, how: Telling
+) -> tuple[bytes, int, bool]:
+    """The next slice of the stream as bytes, the frames in it, and whether it is the last.
+
+    The last slice carries the `summary` event too, so a short run is one trip to a worker
+    thread, not two.
+    """
+    batch, done = next_batch(ticks, after, seconds, how.arrays)
+    out = b"".join(event("frame", data, step) for step, data in batch)
+    if done:
+        summary = summary_payload(run, how.lang, how.explain)
+        out += event("summary", orjson.dumps({"trajectories": summary}))
+    return out, len(batch), done
+
+
 async def sse_events(
     run: Run,
     after: int,
@@ -80,27 +105,24 @@ async def sse_events(
 ) -> AsyncIterator[bytes]:
     """The event stream of one run: `frame` events, then one `summary` event.
 
-    `disconnected` is checked between batches: a server may only notice a closed connection
+    Each slice of work is one write (a frame costs its bytes, not a trip through the stack).
+    `disconnected` is checked between slices: a server may only notice a closed connection
     when it writes, and a resumed stream writes nothing while it replays skipped steps.
     """
-    ticks = run.ticks()
+    ticks, how = run.ticks(), Telling(arrays, lang, explain)
     stats.active += 1
     try:
         yield b": gdviz run stream\n\n"
         done, seconds = False, min(batch_seconds, FIRST_SLICE)
         while not done:
-            batch, done = await anyio.to_thread.run_sync(
-                next_batch, ticks, after, seconds, arrays, limiter=limiter
+            chunk, frames, done = await anyio.to_thread.run_sync(
+                next_chunk, run, ticks, after, seconds, how, limiter=limiter
             )
             seconds = batch_seconds
-            if batch:  # one write per batch: a frame costs its bytes, not a trip through the stack
-                stats.frames_sent += len(batch)
-                yield b"".join(event("frame", data, step) for step, data in batch)
-            if await disconnected():
+            stats.frames_sent += frames
+            if chunk:
+                yield chunk
+            if not done and await disconnected():
                 return
-        summary = await anyio.to_thread.run_sync(
-            summary_payload, run, lang, explain, limiter=limiter
-        )
-        yield event("summary", orjson.dumps({"trajectories": summary}))
     finally:
         stats.active -= 1

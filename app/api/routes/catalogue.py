@@ -1,15 +1,14 @@
 """The catalogues: surfaces (with plotting grids), optimizers, and the message catalogues."""
 
 import dataclasses
-from functools import cache, lru_cache
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from app.api import cached
 from app.api.errors import INVALID, NOT_FOUND
 from app.api.grids import check_resolution, grid_values_of
-from app.api.language import request_lang
+from app.api.language import Language
 from app.api.objectives import SurfaceSpec
 from app.api.replies import GridResult, LandmarkInfo, OptimizerInfo, SurfaceInfo
 from app.config import CEILINGS
@@ -18,7 +17,9 @@ from app.engine.optimizers import OPTIMIZERS
 from app.i18n import LANGS, Lang, catalogue, translate
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
-Language = Annotated[Lang, Depends(request_lang)]
+
+# 14 surfaces at a few resolutions (1.4 MB each at most), and the catalogues in each language
+SHELF = cached.Shelf(64)
 SurfaceName = Annotated[str, Path(json_schema_extra={"enum": list(SURFACES)})]
 
 
@@ -36,15 +37,15 @@ def surface_info(s: Surface, lang: Lang) -> SurfaceInfo:
     )
 
 
-@cache
 def surfaces_reply(lang: Lang) -> cached.Encoded:
     return cached.encode([surface_info(s, lang) for s in SURFACES.values()])
 
 
-@router.get("/surfaces", response_model=list[SurfaceInfo])
-def list_surfaces(request: Request, lang: Language) -> Response:
+@router.get("/surfaces", response_model=list[SurfaceInfo], responses=cached.NOT_MODIFIED)
+async def list_surfaces(request: Request, lang: Language) -> Response:
     """The 2-D test surfaces: formula, plotting domain and known minima."""
-    return cached.send(request, surfaces_reply(lang), "no-cache", by_language=True)
+    reply = await SHELF.get(("surfaces", lang), lambda: surfaces_reply(lang))
+    return cached.send(request, reply, "no-cache", by_language=True)
 
 
 @router.get("/surfaces/{name}", responses=NOT_FOUND)
@@ -53,19 +54,18 @@ def read_surface(name: SurfaceName, lang: Language) -> SurfaceInfo:
     return surface_info(_surface(name, lang), lang)
 
 
-@lru_cache(maxsize=64)  # 14 surfaces at a few resolutions; 1.4 MB each at most
 def grid_encoded(name: str, resolution: int) -> cached.Encoded:
-    """A surface's grid, computed and encoded once: every student asks for the same."""
+    """A surface's grid, computed and encoded: every student asks for the same."""
     return cached.encode(grid_values_of(SurfaceObjective(SURFACES[name]), resolution), True)
 
 
 @router.get(
     "/surfaces/{name}/grid",
-    responses={**NOT_FOUND, **INVALID},
+    responses={**NOT_FOUND, **INVALID, **cached.NOT_MODIFIED},
     response_model=GridResult,
     response_model_exclude_none=True,
 )
-def read_surface_grid(
+async def read_surface_grid(
     name: SurfaceName,
     request: Request,
     lang: Language,
@@ -74,10 +74,10 @@ def read_surface_grid(
     """Surface values on a resolution × resolution grid, as Plotly typed arrays (float32)."""
     _surface(name, lang)
     check_resolution(resolution, request.app.state.settings, lang)
-    return cached.send(request, grid_encoded(name, resolution), "public, max-age=86400")
+    reply = await SHELF.get(("grid", name, resolution), lambda: grid_encoded(name, resolution))
+    return cached.send(request, reply, "public, max-age=86400")
 
 
-@cache
 def optimizers_reply(lang: Lang) -> cached.Encoded:
     return cached.encode(
         [
@@ -93,23 +93,28 @@ def optimizers_reply(lang: Lang) -> cached.Encoded:
     )
 
 
-@router.get("/optimizers", response_model=list[OptimizerInfo])
-def list_optimizers(request: Request, lang: Language) -> Response:
+@router.get("/optimizers", response_model=list[OptimizerInfo], responses=cached.NOT_MODIFIED)
+async def list_optimizers(request: Request, lang: Language) -> Response:
     """The optimizers, named and parametrised as in torch.optim, with their update equations."""
-    return cached.send(request, optimizers_reply(lang), "no-cache", by_language=True)
+    reply = await SHELF.get(("optimizers", lang), lambda: optimizers_reply(lang))
+    return cached.send(request, reply, "no-cache", by_language=True)
 
 
-@cache
 def messages_reply(lang: Lang) -> cached.Encoded:
     return cached.encode(dict(catalogue(lang)))
 
 
-@router.get("/i18n/{lang}", responses=INVALID, response_model=dict[str, str])
-def read_messages(
+@router.get(
+    "/i18n/{lang}",
+    responses={**INVALID, **cached.NOT_MODIFIED},
+    response_model=dict[str, str],
+)
+async def read_messages(
     request: Request, lang: Annotated[Lang, Path(description="A language: en or zh.")]
 ) -> Response:
     """The message catalogue of one language: every string of the page and the API's sentences."""
-    return cached.send(request, messages_reply(lang), "public, max-age=300")
+    reply = await SHELF.get(("messages", lang), lambda: messages_reply(lang))
+    return cached.send(request, reply, "public, max-age=300")
 
 
 def _default(value: object) -> float | bool | list[float]:

@@ -1,19 +1,16 @@
 """Data sets: the catalogue of generated sets, and the samples of one (or of a CSV file)."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from app.api.data_objectives import CsvData
 from app.api.data_schemas import DatasetInfo, ParamInfo, SampleRequest, SampleResult
 from app.api.errors import BODY_ERRORS, refusal
-from app.api.language import request_lang
+from app.api.language import Language
 from app.engine.datasets import DATASETS, DatasetSpec
 from app.engine.errors import EngineError
 from app.i18n import Lang, translate
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
-Language = Annotated[Lang, Depends(request_lang)]
 
 
 def dataset_info(spec: DatasetSpec, lang: Lang) -> DatasetInfo:

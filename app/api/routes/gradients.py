@@ -1,10 +1,9 @@
 """Gradients, seen: the backprop graph of a formula, and gradient checks with their cost."""
 
 import math
-from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from app.api.backprop import GraphRequest, GraphResult
 from app.api.errors import BODY_ERRORS, refusal
@@ -17,7 +16,7 @@ from app.api.gradcheck import (
     check,
     check_budget,
 )
-from app.api.language import request_lang
+from app.api.language import Language
 from app.config import Settings
 from app.engine.errors import EngineError
 from app.engine.expression import graph
@@ -25,7 +24,6 @@ from app.engine.gradcheck import gradient_cost
 from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1", tags=["gradients"])
-Language = Annotated[Lang, Depends(request_lang)]
 
 
 @router.post("/graph", responses=BODY_ERRORS)

@@ -1,23 +1,19 @@
 """Loss landscapes: any objective's loss over a grid of two of its parameters."""
 
-from typing import Annotated
-
 import numpy as np
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from app.api.data_schemas import LandscapeRequest
 from app.api.errors import BODY_ERRORS, refusal
 from app.api.grids import grid_result
-from app.api.language import request_lang
+from app.api.language import Language
 from app.api.planes import LandscapeResult, plane_landscape
 from app.config import Settings
 from app.engine import landscape as surfaces
 from app.engine.errors import EngineError
 from app.engine.objectives.base import Objective
-from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1", tags=["landscape"])
-Language = Annotated[Lang, Depends(request_lang)]
 SHOWN_NAMES = 12  # parameter names listed in an error
 
 

@@ -3,16 +3,15 @@ open, one thing to try and its answer; in the request's language."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.errors import ErrorReply, Responses
-from app.api.language import request_lang
+from app.api.language import Language
 from app.api.lessons import Lesson, Library, load_library
 from app.i18n import Lang, translate
 
 router = APIRouter(prefix="/api/v1", tags=["lessons"])
-Language = Annotated[Lang, Depends(request_lang)]
 LIBRARY: Library = load_library()  # read at start-up: a bad lesson file stops the app here
 LessonId = Annotated[
     str, Path(description="A lesson's id.", json_schema_extra={"enum": list(LIBRARY.order)})

@@ -4,10 +4,8 @@ Both build the model from the request (the data is drawn or parsed again: a pure
 the body) and run in FastAPI's worker threads; a page calls predict once per frame.
 """
 
-from typing import Annotated
-
 import numpy as np
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from app.api.data_schemas import (
     PredictLine,
@@ -18,7 +16,7 @@ from app.api.data_schemas import (
     SvmSampleRequest,
 )
 from app.api.errors import BODY_ERRORS, built_at, refusal
-from app.api.language import request_lang
+from app.api.language import Language
 from app.api.replies import TypedArray
 from app.api.runs import typed
 from app.config import Settings
@@ -31,11 +29,9 @@ from app.engine.objectives.models import (
 )
 from app.engine.types import Array
 from app.engine.walkthrough import svm_walkthrough
-from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
 Box = tuple[tuple[float, float], tuple[float, float]]
-Language = Annotated[Lang, Depends(request_lang)]
 
 
 def _f4(values: Array, shape: tuple[int, ...] | None = None) -> TypedArray:

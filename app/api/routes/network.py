@@ -6,14 +6,12 @@ and run in FastAPI's worker threads; for the default network on 200 samples each
 few milliseconds.
 """
 
-from typing import Annotated
-
 import numpy as np
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from app.api.data_objectives import GeneratedData
 from app.api.errors import BODY_ERRORS, built_at, refusal
-from app.api.language import request_lang
+from app.api.language import Language
 from app.api.network_objectives import NetworkSpec
 from app.api.network_schemas import (
     ProbeRequest,
@@ -33,7 +31,6 @@ from app.engine.types import Array
 from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1/network", tags=["network"])
-Language = Annotated[Lang, Depends(request_lang)]
 
 
 def held_out_seed(spec: NetworkSpec) -> int | None:

@@ -1,14 +1,12 @@
 """Any objective, described and plotted through the one seam."""
 
-from typing import Annotated
-
 import numpy as np
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.api.errors import BODY_ERRORS, refusal
 from app.api.grids import grid_reply
-from app.api.language import request_lang
+from app.api.language import Language
 from app.api.replies import (
     Box,
     CurvatureInfo,
@@ -24,7 +22,6 @@ from app.engine.objectives.quadratic import theory
 from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1/objectives", tags=["objectives"])
-Language = Annotated[Lang, Depends(request_lang)]
 MAX_EIGENVECTORS = 100  # dimensions up to which the eigenvectors are sent
 
 

@@ -4,12 +4,12 @@ import gzip
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from app.api.errors import BODY_ERRORS, refusal, unprocessable
-from app.api.language import accepts_gzip, request_lang
+from app.api.language import Language, accepts_gzip
 from app.api.replies import RunArrays, RunResult, StartsResult
 from app.api.runs import prepare, run_arrays, run_lists
 from app.api.schemas import RunRequest, StartsRequest
@@ -22,7 +22,6 @@ from app.engine.session import Run
 from app.i18n import Lang
 
 router = APIRouter(prefix="/api/v1", tags=["runs"])
-Language = Annotated[Lang, Depends(request_lang)]
 DATA_ERRORS = ("csv", "data", "model", "network")  # key prefixes of errors in the objective
 
 

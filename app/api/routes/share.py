@@ -7,15 +7,14 @@ from typing import Annotated, Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import segno
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.api.errors import INVALID, unprocessable
-from app.api.language import request_lang
-from app.i18n import Lang, translate
+from app.api.language import Language
+from app.i18n import translate
 
 router = APIRouter(prefix="/api/v1", tags=["share"])
-Language = Annotated[Lang, Depends(request_lang)]
 
 MAX_URL = 2000
 # http or https, then printable ASCII only: what a browser's location.href is (it
