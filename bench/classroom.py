@@ -186,6 +186,8 @@ def main() -> None:
                 f"memory: {np.mean(second):.0f} MiB in minute 2, {np.mean(last):.0f} MiB in "
                 f"the last minute, {growth:+.1%} (target at most +{RSS_GROWTH:.0%})"
             )
+            minutes = [[m for t, m in memory if i * 60 <= t < (i + 1) * 60] for i in range(11)]
+            print("  MiB by minute: " + " ".join(f"{np.mean(m):.0f}" for m in minutes if m))
         print("targets: " + "; ".join(verdicts))
     finally:
         if proc is not None:
