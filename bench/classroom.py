@@ -61,8 +61,15 @@ def server_processes(url: str, proc: subprocess.Popen[bytes] | None) -> list[psu
         root = psutil.Process(proc.pid)
     else:
         port = int(url.rsplit(":", 1)[1].strip("/"))
-        pids = [c.pid for c in psutil.net_connections() if c.laddr and c.laddr.port == port]
-        root = psutil.Process(next(p for p in pids if p))
+        listening = [
+            c.pid
+            for c in psutil.net_connections("tcp")
+            if c.pid and c.status == psutil.CONN_LISTEN and c.laddr.port == port
+        ]
+        root = psutil.Process(listening[0])
+        parent = root.parent()  # a worker: its supervisor holds all of them
+        if parent is not None and any("uvicorn" in part for part in parent.cmdline()):
+            root = parent
     return [root, *root.children(recursive=True)]
 
 
