@@ -1,11 +1,12 @@
 // One sample through the network: the pointer on the decision regions picks the nearest data
 // point (Plotly's hover with no distance limit), /network/unit gives every unit's z, a and δ for
-// it, the drawn units are tinted by a, and the unit under the pointer is read out in words.
+// it, the drawn units are tinted by a, and the unit under the pointer (or with the keyboard's
+// focus) is read out in words.
 
 /* global Plotly */
 import { t } from "./i18n.js";
 import { UnitReader } from "./network-probe.js";
-import { num } from "./network-svg.js";
+import { num, unitName } from "./network-svg.js";
 
 export class SamplePanel {
   // figure: the NetworkFigure; box: the readout element; onError(error).
@@ -30,8 +31,13 @@ export class SamplePanel {
   // is a new one (the caller then asks for its values at the current point).
   pick(event, data, div) {
     const point = event.points?.find((p) => Number.isInteger(p.customdata));
-    if (!point || this.selected?.index === point.customdata) return false;
-    const index = point.customdata;
+    return point ? this.choose(point.customdata, data, div) : false;
+  }
+
+  // Sample `index` of `data` (pointed at, or typed into the sample box), marked on the plot
+  // `div`. Returns whether it is a new one.
+  choose(index, data, div) {
+    if (this.selected?.index === index) return false;
     this.selected = { index, x: data.X[index], y: data.y[index] };
     const at = data.kind === "classification" ? this.selected.x[1] : this.selected.y;
     const marker = div.data.findIndex((trace) => trace.meta === "net:selected");
@@ -67,11 +73,7 @@ export class SamplePanel {
       delete this.box.dataset.layer;
       return;
     }
-    const L = this.figure.sizes.length - 1;
-    const lines = [
-      u.layer === 0 ? t("page.net.unit_input", { i: u.unit })
-        : u.layer === L ? t("page.net.unit_output", { i: u.unit }) : t("page.net.unit_hidden", { l: u.layer, i: u.unit }),
-    ];
+    const lines = [unitName(this.figure.sizes, u.layer, u.unit)];
     if (v && u.layer === 0) lines.push(t("page.net.unit_x", { value: num(v.x[u.unit]) }));
     if (v && u.layer > 0) {
       const [z, a, delta] = [v.z, v.a, v.delta].map((rows) => num(rows[u.layer - 1][u.unit]));

@@ -1,6 +1,8 @@
 // The network drawn as SVG: one column of units per layer, one line per weight, coloured by its
 // sign (Okabe-Ito blue for +, vermillion for −) and as thick as its magnitude relative to the
-// largest in its layer. Hovering a unit reports it; a sample's activations tint the units.
+// largest in its layer. Hovering a unit, or giving it the focus, reports it; a sample's
+// activations tint the units. The units are one stop of the Tab key: the arrow keys move the
+// focus within a layer (up, down, Home, End) and between layers (left, right).
 // Each line carries data-layer, data-i, data-j and data-w (the weight), so tests can read it.
 
 import { fmt, t } from "./i18n.js";
@@ -40,6 +42,22 @@ export function weightsOf(point, layer) {
   return Array.from({ length: layer.rows }, (_, i) => point.slice(layer.w + i * layer.cols, layer.w + (i + 1) * layer.cols));
 }
 
+// A unit's name: "Input x0", "Layer 1, unit 3", "Output unit 0".
+export function unitName(sizes, l, i) {
+  if (l === 0) return t("page.net.unit_input", { i });
+  return l === sizes.length - 1 ? t("page.net.unit_output", { i }) : t("page.net.unit_hidden", { l, i });
+}
+
+// Where an arrow key (Home, End) moves the focus from unit i of layer l, or null for other keys.
+function moveFrom(sizes, l, i, key) {
+  const up = { ArrowUp: [l, i - 1], ArrowDown: [l, i + 1], Home: [l, 0], End: [l, sizes[l] - 1] };
+  const across = { ArrowLeft: l - 1, ArrowRight: l + 1 };
+  if (key in up) return { layer: l, unit: Math.max(0, Math.min(sizes[l] - 1, up[key][1])) };
+  if (!(key in across)) return null;
+  const m = Math.max(0, Math.min(sizes.length - 1, across[key]));
+  return { layer: m, unit: Math.min(i, sizes[m] - 1) };
+}
+
 const make = (name, attrs = {}) => {
   const el = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
@@ -66,7 +84,7 @@ export class NetworkFigure {
     this.radius = Math.max(3, Math.min(12, spacing * 0.36));
     const height = most * spacing + 2 * MARGIN_Y + LABEL;
     const width = Math.min(WIDTH, 170 * L + 2 * MARGIN_X), column = (width - 2 * MARGIN_X) / L;
-    const svg = make("svg", { viewBox: `0 0 ${width} ${height}`, class: "net-svg", role: "img" });
+    const svg = make("svg", { viewBox: `0 0 ${width} ${height}`, class: "net-svg", role: "group" });
     this.y = (l, i) => MARGIN_Y + (height - 2 * MARGIN_Y - LABEL) / 2 + (i - (sizes[l] - 1) / 2) * spacing;
     this.x = (l) => MARGIN_X + l * column;
     this.titleEl = make("title");
@@ -108,14 +126,34 @@ export class NetworkFigure {
     const g = make("g", { class: "net-units", "data-layer": l });
     const units = [];
     for (let i = 0; i < n; i += 1) {
-      const c = make("circle", { cx: this.x(l), cy: this.y(l, i), r: this.radius, class: "net-unit", "data-layer": l, "data-unit": i });
+      const c = make("circle", {
+        cx: this.x(l), cy: this.y(l, i), r: this.radius, class: "net-unit", "data-layer": l, "data-unit": i,
+        role: "button", tabindex: l === 0 && i === 0 ? 0 : -1,
+      });
       c.addEventListener("mouseenter", () => this.onUnit({ layer: l, unit: i }));
       c.addEventListener("mouseleave", () => this.onUnit(null));
+      c.addEventListener("focus", () => this.focused(l, i));
+      c.addEventListener("blur", () => this.onUnit(null));
+      c.addEventListener("keydown", (event) => this.key(event, l, i));
       g.append(c);
       units.push(c);
     }
     svg.append(g);
     return units;
+  }
+
+  // Unit i of layer l has the focus: it is the one Tab comes back to, and it is read out.
+  focused(l, i) {
+    for (const circles of this.units) for (const c of circles) c.setAttribute("tabindex", "-1");
+    this.units[l][i].setAttribute("tabindex", "0");
+    this.onUnit({ layer: l, unit: i });
+  }
+
+  key(event, l, i) {
+    const to = moveFrom(this.sizes, l, i, event.key);
+    if (!to) return;
+    event.preventDefault(); // the arrows would scroll the page
+    this.units[to.layer][to.unit].focus();
   }
 
   // Under each column: the layer's name, then its units and activation.
@@ -133,6 +171,8 @@ export class NetworkFigure {
       size.textContent = t("page.net.layer_size", { n, activation: l === L ? this.output : this.activations[l - 1] });
     });
     this.titleEl.textContent = t("page.net.svg_title", { sizes: this.sizes.join("–") });
+    this.svg.setAttribute("aria-label", `${this.titleEl.textContent} ${t("page.net.units_keys")}`);
+    this.units.forEach((circles, l) => circles.forEach((c, i) => c.setAttribute("aria-label", unitName(this.sizes, l, i))));
   }
 
   // Colour and size every line by the weights of `point` (a parameter row).

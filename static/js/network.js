@@ -37,7 +37,8 @@ class NetworkView {
     this.form = new NetworkForm(root, () => this.edited());
     this.figure = new NetworkFigure(this.q("network"), (unit) => this.sample.point(unit));
     this.sample = new SamplePanel({ figure: this.figure, box: this.q("unit-readout"), onError: (e) => this.showError(e) });
-    this.regions = new RegionsChart({ div: this.drawing.plots.regions, sample: this.sample, data: () => this.data, onPick: () => this.wantSample() });
+    const chart = { div: this.drawing.plots.regions, input: this.q("sample"), signal: this.listeners.signal };
+    this.regions = new RegionsChart({ ...chart, sample: this.sample, data: () => this.data, onPick: () => this.wantSample() });
     this.history = new ProbeHistory({ onProbe: (step, result) => this.probed(step, result), onError: (e) => this.showError(e) }); // of run A's shown network
     const q = (role) => this.q(role), stale = (gen) => gen !== this.gen;
     this.tools = new NetworkTools({ q, root, signal: this.requests.signal, shown: () => this.shown(), stale, kind: () => this.state.dirs });

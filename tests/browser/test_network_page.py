@@ -1,10 +1,14 @@
 """The Network view in a real browser: a 2-16-16-1 network learns XOR live; zero initialization
 keeps every hidden unit identical; six sigmoid layers starve the first layer of δ; the gradient
 check of every layer says fine; pausing (and hiding the view) stops the stream and resumes it;
-Chinese labels after a switch; no console errors."""
+a sample and a unit chosen by keyboard read out the API's z, a and δ; Chinese labels after a
+switch; no console errors."""
 
+import re
 from typing import Any
 
+import httpx
+import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Console, screenshot
@@ -247,4 +251,93 @@ def test_a_lesson_link_opens_the_network_it_describes(
     assert layers == [["8", "sigmoid"]]
     assert page.input_value(q("init")) == "gaussian"
     assert len(weights(page, 1)) == 8
+    assert console.errors == []
+
+
+SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def readout_number(text: str) -> float:
+    """A number as the readout writes it: "0.1234", "-1,234", "1.23×10⁻⁴"."""
+    mantissa, _, exponent = text.replace(",", "").partition("×10")
+    return float(mantissa) * 10 ** int(exponent.translate(SUPERSCRIPT) or 0)
+
+
+def post(server_url: str, path: str, body: dict[str, Any]) -> Any:
+    reply = httpx.post(f"{server_url}{path}", json=body, timeout=60)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def focused(page: Page) -> dict[str, str]:
+    """The data attributes of the element with the focus, and whether its focus shows."""
+    found: dict[str, str] = page.evaluate(
+        """() => ({ ...document.activeElement.dataset,
+                   visible: String(document.activeElement.matches(':focus-visible')) })"""
+    )
+    return found
+
+
+def wait_readout(page: Page, *parts: str) -> list[str]:
+    """The readout's lines once they contain each of `parts`."""
+    page.wait_for_function(
+        "([sel, parts]) => parts.every(p => document.querySelector(sel).innerText.includes(p))",
+        arg=[q("unit-readout"), list(parts)],
+    )
+    return page.inner_text(q("unit-readout")).splitlines()
+
+
+def test_a_sample_and_a_unit_chosen_by_keyboard_read_as_the_api_says(
+    page: Page, server_url: str, console: Console
+) -> None:
+    open_network(page, server_url, "#network?set=xor&n=60&hidden=4&act=tanh&steps=80")
+    # The oracle: the page's request run again by the API, its last point, and the sample's
+    # units there as /network/unit gives them.
+    body = page.evaluate(
+        "() => import('/static/js/network.js').then(m => m.exportRuns().runs[0].body)"
+    )
+    run = post(server_url, "/api/v1/runs", {**body, "format": "lists"})
+    point = run["trajectories"][0]["points"][-1]
+    objective = body["objective"]
+    X = post(server_url, "/api/v1/datasets/sample", {"dataset": objective["dataset"]})["X"]
+    index = 7  # the eighth sample: typed 7, then one press of the up arrow
+    unit = post(
+        server_url, "/api/v1/network/unit", {"objective": objective, "point": point, "x": X[index]}
+    )
+    # The sample box: type a number, step with the arrow.
+    page.focus(q("sample"))
+    page.keyboard.type("7")
+    page.keyboard.press("ArrowUp")
+    assert page.input_value(q("sample")) == "8"
+    # Tab goes on to the network's units: the first input, read out.
+    page.keyboard.press("Tab")
+    assert focused(page) == {"layer": "0", "unit": "0", "visible": "true"}
+    lines = wait_readout(page, "Input x0", "x = ")
+    assert readout_number(lines[1].removeprefix("x = ")) == pytest.approx(X[index][0], rel=5e-3)
+    # Right to the hidden layer, down to its second unit: z, a and δ of the eighth sample.
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    assert focused(page) == {"layer": "1", "unit": "1", "visible": "true"}
+    lines = wait_readout(page, "Layer 1, unit 1", "z = ", "sample 8")
+    found = re.fullmatch(r"z = (\S+) · a = (\S+) · δ = (\S+)", lines[1])
+    assert found is not None, lines
+    for text, key in zip(found.groups(), ("z", "a", "delta"), strict=True):
+        expected = unit[key][0][1]
+        assert readout_number(text) == pytest.approx(expected, rel=5e-3, abs=1e-12), key
+    assert f"at step {run['trajectories'][0]['steps'][-1]}" in lines[2]
+    # The weights into that unit, as the run ended: W1[1, :] and b1[1].
+    hidden = 4
+    w = point[2:4]
+    b = point[2 * hidden + 1]
+    weights = re.fullmatch(r"weights in: (\S+), (\S+); bias (\S+)", lines[3])
+    assert weights is not None, lines
+    assert [readout_number(v) for v in weights.groups()] == pytest.approx([*w, b], rel=5e-3)
+    # The units are one stop of Tab: back to the box and on again lands on the unit last read.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.dataset.role") == "sample"
+    page.keyboard.press("Tab")
+    assert focused(page) == {"layer": "1", "unit": "1", "visible": "true"}
+    # Leaving the units puts the readout back to the chosen sample.
+    page.keyboard.press("Shift+Tab")
+    wait_readout(page, "Sample 8 chosen")
     assert console.errors == []
