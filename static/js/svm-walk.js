@@ -68,7 +68,7 @@ function scoreRow(r, j, s, count) {
 function gradTable(r) {
   const table = Object.assign(document.createElement("table"), { className: "rates svm-dw" });
   const head = document.createElement("tr");
-  head.append(cell("th", ""), ...r.x.map((_, d) => cell("th", `dW[k,${d}]`)), cell("th", "db[k]"));
+  head.append(cell("th", t("page.svm.col_dw_row")), ...r.x.map((_, d) => cell("th", `dW[k,${d}]`)), cell("th", "db[k]"));
   const body = r.dW.map((row, k) => {
     const tr = document.createElement("tr");
     tr.dataset.class = String(k);
