@@ -260,7 +260,7 @@ SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 def readout_number(text: str) -> float:
     """A number as the readout writes it: "0.1234", "-1,234", "1.23×10⁻⁴"."""
     mantissa, _, exponent = text.replace(",", "").partition("×10")
-    return float(mantissa) * 10 ** int(exponent.translate(SUPERSCRIPT) or 0)
+    return float(mantissa) * 10.0 ** int(exponent.translate(SUPERSCRIPT) or 0)
 
 
 def post(server_url: str, path: str, body: dict[str, Any]) -> Any:
