@@ -44,6 +44,27 @@ class Pages(NamedTuple):
     console: Console
 
 
+# The page's requests in flight, so a test can wait until a view has stopped fetching (the
+# network view probes two dozen steps after its run ends, and draws again when they are in).
+COUNT_FETCHES = """(() => {
+  let n = 0;
+  const fetch = window.fetch;
+  window.fetch = (...args) => {
+    n += 1;
+    const reply = fetch(...args);
+    reply.finally(() => { n -= 1; }).catch(() => {});
+    return reply;
+  };
+  Object.defineProperty(window, 'fetchesInFlight', { get: () => n });
+})()"""
+# No request in flight for half a second: the view has settled.
+SETTLED = """() => {
+  const now = performance.now();
+  if (window.fetchesInFlight > 0 || window.busyAt === undefined) window.busyAt = now;
+  return window.fetchesInFlight === 0 && now - window.busyAt > 500;
+}"""
+
+
 @pytest.fixture(scope="module")
 def pages(browser: Browser, server_url: str) -> Iterator[Pages]:
     """One page per language for the whole file, each view mounted once and visited again by
@@ -54,6 +75,7 @@ def pages(browser: Browser, server_url: str) -> Iterator[Pages]:
         context = browser.new_context(
             viewport={"width": 1400, "height": 1000}, locale=locale, reduced_motion="reduce"
         )
+        context.add_init_script(COUNT_FETCHES)
         page = context.new_page()
         page.on("console", console.on_console)
         page.on("pageerror", console.on_page_error)
@@ -75,6 +97,9 @@ def show(pages: list[Page], view: str) -> None:
         page.wait_for_selector(f"body[data-ready={view}]", state="attached", timeout=60_000)
         page.wait_for_selector(drawn, state="attached", timeout=60_000)
     if view != "descent":
+        for page in pages:
+            page.evaluate("() => { window.busyAt = undefined; }")
+            page.wait_for_function(SETTLED, polling=100, timeout=60_000)
         return
     running = [page for page in pages if page.get_attribute(DESCENT, "data-progress") != "finished"]
     for page in running:
