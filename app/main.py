@@ -46,7 +46,7 @@ def warm(files: FileCache) -> None:
     """Read and compress the page, its files and Plotly.js before the first visitor asks."""
     files.warm()
     pages.warm()
-    assets.load(assets.PLOTLY_JS, "text/javascript")
+    assets.load(assets.PLOTLY_JS)
 
 
 def create_app(settings: Settings = SETTINGS) -> FastAPI:

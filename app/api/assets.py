@@ -1,26 +1,16 @@
 """Third-party browser assets served from installed Python packages, so the page works offline."""
 
-import gzip
-import hashlib
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import plotly
 import swagger_ui_bundle
 
+from app.api.cached import Encoded, pack
+
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file held gzip-compressed in memory, with a content hash for its ETag."""
-
-    gzipped: bytes
-    etag: str
-    media_type: str
 
 
 @cache
@@ -33,8 +23,6 @@ def plotly_version() -> str:
 
 
 @cache
-def load(path: Path, media_type: str) -> Asset:
+def load(path: Path) -> Encoded:
     """Read and compress a file once per process; later calls reuse it."""
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    return Asset(gzip.compress(raw, compresslevel=6, mtime=0), f'"{digest}"', media_type)
+    return pack(path.read_bytes())

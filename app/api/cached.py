@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from app.api.language import accepts_gzip
 
 JSON = "application/json"
+BY_LANGUAGE = "Accept-Language, Accept-Encoding"
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the client's `If-None-Match` names this version"}
 }
@@ -27,11 +28,16 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class Encoded:
-    """A JSON reply body, plain and gzipped, and its ETag."""
+    """A reply body, gzipped, and its ETag (a hash of the plain bytes)."""
 
-    raw: bytes
     gzipped: bytes
     etag: str
+
+
+def pack(raw: bytes, level: int = 6) -> Encoded:
+    """Compress `raw` once and name its version."""
+    etag = f'"{hashlib.sha256(raw).hexdigest()[:20]}"'
+    return Encoded(gzip.compress(raw, compresslevel=level, mtime=0), etag)
 
 
 def jsonable(content: Any, exclude_none: bool) -> Any:
@@ -45,23 +51,25 @@ def jsonable(content: Any, exclude_none: bool) -> Any:
 
 def encode(content: Any, exclude_none: bool = False) -> Encoded:
     """Encode `content` (a model, a list of models, or plain JSON) once."""
-    raw = orjson.dumps(jsonable(content, exclude_none))
-    etag = f'"{hashlib.sha256(raw).hexdigest()[:20]}"'
-    return Encoded(raw, gzip.compress(raw, compresslevel=6, mtime=0), etag)
+    return pack(orjson.dumps(jsonable(content, exclude_none)))
 
 
 def send(
-    request: Request, reply: Encoded, cache_control: str, by_language: bool = False
+    request: Request,
+    reply: Encoded,
+    cache_control: str,
+    media_type: str = JSON,
+    vary: str = "Accept-Encoding",
 ) -> Response:
-    """The reply, gzipped when the client welcomes it, or a 304 when it has this version."""
-    vary = "Accept-Language, Accept-Encoding" if by_language else "Accept-Encoding"
+    """The reply, gzipped when the client welcomes it (unpacked for the rare one that does
+    not), or a 304 when the client's `If-None-Match` names this version."""
     headers = {"ETag": reply.etag, "Cache-Control": cache_control, "Vary": vary}
     if request.headers.get("if-none-match") == reply.etag:
         return Response(status_code=304, headers=headers)
     if accepts_gzip(request.headers.get("accept-encoding")):
         headers["Content-Encoding"] = "gzip"
-        return Response(reply.gzipped, media_type=JSON, headers=headers)
-    return Response(reply.raw, media_type=JSON, headers=headers)
+        return Response(reply.gzipped, media_type=media_type, headers=headers)
+    return Response(gzip.decompress(reply.gzipped), media_type=media_type, headers=headers)
 
 
 class Shelf:

@@ -7,8 +7,6 @@ modification time changes), and a request is answered from memory without leavin
 loop. A browser revalidates with `If-None-Match` and gets a 304.
 """
 
-import gzip
-import hashlib
 import mimetypes
 import os
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.api.cached import pack
 from app.api.language import accepts_gzip
 
 TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
@@ -44,9 +43,9 @@ def media_type(path: Path) -> str:
 def read(path: Path, mtime_ns: int) -> File:
     """Read and compress one file."""
     raw = path.read_bytes()
-    packed = gzip.compress(raw, compresslevel=9, mtime=0) if len(raw) >= SMALL else None
-    etag = f'"{hashlib.sha256(raw).hexdigest()[:20]}"'.encode()
-    return File(raw, packed, etag, media_type(path).encode(), mtime_ns)
+    packed = pack(raw, level=9)
+    gzipped = packed.gzipped if len(raw) >= SMALL else None
+    return File(raw, gzipped, packed.etag.encode(), media_type(path).encode(), mtime_ns)
 
 
 class FileCache:

@@ -45,7 +45,7 @@ def surfaces_reply(lang: Lang) -> cached.Encoded:
 async def list_surfaces(request: Request, lang: Language) -> Response:
     """The 2-D test surfaces: formula, plotting domain and known minima."""
     reply = await SHELF.get(("surfaces", lang), lambda: surfaces_reply(lang))
-    return cached.send(request, reply, "no-cache", by_language=True)
+    return cached.send(request, reply, "no-cache", vary=cached.BY_LANGUAGE)
 
 
 @router.get("/surfaces/{name}", responses=NOT_FOUND)
@@ -97,7 +97,7 @@ def optimizers_reply(lang: Lang) -> cached.Encoded:
 async def list_optimizers(request: Request, lang: Language) -> Response:
     """The optimizers, named and parametrised as in torch.optim, with their update equations."""
     reply = await SHELF.get(("optimizers", lang), lambda: optimizers_reply(lang))
-    return cached.send(request, reply, "no-cache", by_language=True)
+    return cached.send(request, reply, "no-cache", vary=cached.BY_LANGUAGE)
 
 
 def messages_reply(lang: Lang) -> cached.Encoded:

@@ -4,10 +4,7 @@ A page depends only on its language, so each is rendered and compressed once per
 (`warm` does it at start-up) and served from memory, with an ETag for revalidation.
 """
 
-import gzip
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -15,22 +12,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app.api import assets
-from app.api.language import accepts_gzip, request_lang
+from app.api import assets, cached
+from app.api.language import request_lang
 from app.i18n import LANGS, Lang, catalogue
 
 ROOT = Path(__file__).resolve().parents[3]
 templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape())
 router = APIRouter(include_in_schema=False)
 PAGES = ("index.html", "docs.html")
-
-
-@dataclass(frozen=True)
-class Page:
-    """A rendered page: its HTML, gzipped, and its ETag."""
-
-    gzipped: bytes
-    etag: str
 
 
 def page_words(lang: Lang) -> Callable[[str], str]:
@@ -40,12 +29,10 @@ def page_words(lang: Lang) -> Callable[[str], str]:
 
 
 @cache
-def rendered(name: str, lang: Lang) -> Page:
+def rendered(name: str, lang: Lang) -> cached.Encoded:
     """A template rendered in `lang` and compressed."""
     context = {"lang": lang, "t": page_words(lang), "plotly_version": assets.plotly_version()}
-    html = templates.get_template(name).render(context).encode()
-    etag = f'"{hashlib.sha256(html).hexdigest()[:20]}"'
-    return Page(gzip.compress(html, compresslevel=9, mtime=0), etag)
+    return cached.pack(templates.get_template(name).render(context).encode(), level=9)
 
 
 def warm() -> None:
@@ -58,14 +45,7 @@ def warm() -> None:
 def render(request: Request, name: str) -> Response:
     """A page in the request's language (`Accept-Language`); the page may switch later."""
     page = rendered(name, request_lang(request))
-    headers = {"ETag": page.etag, "Vary": "Accept-Language, Accept-Encoding"}
-    headers["Cache-Control"] = "no-cache"
-    if request.headers.get("if-none-match") == page.etag:
-        return Response(status_code=304, headers=headers)
-    if accepts_gzip(request.headers.get("accept-encoding")):
-        headers["Content-Encoding"] = "gzip"
-        return HTMLResponse(page.gzipped, headers=headers)
-    return HTMLResponse(gzip.decompress(page.gzipped), headers=headers)
+    return cached.send(request, page, "no-cache", "text/html; charset=utf-8", cached.BY_LANGUAGE)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -1,12 +1,10 @@
 """Plotly.js and Swagger UI, straight from their Python packages: compressed and cacheable."""
 
-import gzip
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from app.api import assets
-from app.api.language import accepts_gzip
+from app.api import assets, cached
 
 router = APIRouter(prefix="/vendor", include_in_schema=False)
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -18,14 +16,7 @@ SWAGGER_FILES = {
 
 def serve(request: Request, path: Path, media_type: str, cache_control: str) -> Response:
     """Send a compressed asset, or 304 when the client already has this version."""
-    asset = assets.load(path, media_type)
-    headers = {"ETag": asset.etag, "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
-    if request.headers.get("if-none-match") == asset.etag:
-        return Response(status_code=304, headers=headers)
-    if accepts_gzip(request.headers.get("accept-encoding")):
-        headers["Content-Encoding"] = "gzip"
-        return Response(asset.gzipped, media_type=media_type, headers=headers)
-    return Response(gzip.decompress(asset.gzipped), media_type=media_type, headers=headers)
+    return cached.send(request, assets.load(path), cache_control, media_type)
 
 
 @router.api_route("/plotly-{version}.min.js", methods=["GET", "HEAD"])
